@@ -1,0 +1,1 @@
+//! FK Organisation read side.

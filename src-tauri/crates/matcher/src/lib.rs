@@ -1,0 +1,1 @@
+//! Matching ORG units to SOR entities.

@@ -1,0 +1,1 @@
+//! SOR XML export: streaming parser and download.
