@@ -1,1 +1,16 @@
 //! SOR XML export: streaming parser and download.
+//!
+//! [`read_entities`] / [`read_file`] stream SOR's `Sor.xml` (format 1 or 2, plain or zipped) as
+//! [`sorkomp_model::SorEntity`] values with SOR's inheritance rules applied; [`download`] fetches
+//! the export over HTTPS. Nothing here knows about the store or the window.
+
+mod download;
+mod error;
+mod open;
+mod parse;
+pub mod synth;
+
+pub use download::{download, CacheValidators, DownloadOptions, DownloadOutcome, DEFAULT_SOR_URL};
+pub use error::{Location, SorError};
+pub use open::read_file;
+pub use parse::{read_entities, SorFormat, SorHeader, NS_SOR_V1, NS_SOR_V2};

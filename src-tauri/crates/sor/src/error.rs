@@ -1,0 +1,232 @@
+//! Errors of reading and downloading SOR data, in words an administrator understands.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fmt;
+use std::io::Read;
+use std::rc::Rc;
+
+/// A place in an input file: the file name and the 1-based line and column (column in bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} linje {}, kolonne {}",
+            self.file, self.line, self.column
+        )
+    }
+}
+
+/// Everything that can go wrong while reading or fetching the SOR export.
+#[derive(Debug, thiserror::Error)]
+pub enum SorError {
+    /// The file has no bytes at all.
+    #[error("{file}: filen er tom (0 byte); forventede SOR's XML-eksport (Sor.xml)")]
+    Empty { file: String },
+    /// The file is not well-formed XML, not a SOR export, or breaks the SOR structure.
+    #[error("{at}: {problem}")]
+    Format { at: Location, problem: String },
+    /// One entity is wrong (duplicate id, dangling reference, bad date); names the SOR id.
+    #[error("{at}: SOR-enhed {sor_id}: {problem}")]
+    Entity {
+        at: Location,
+        sor_id: String,
+        problem: String,
+    },
+    /// A zip file that holds no usable SOR XML file, or is damaged.
+    #[error("{file}: {problem}")]
+    Zip { file: String, problem: String },
+    /// The file could not be read or written.
+    #[error("{file}: kan ikke læse eller skrive filen: {err}")]
+    Io {
+        file: String,
+        #[source]
+        err: std::io::Error,
+    },
+    /// The caller's entity callback stopped the import (e.g. the store failed).
+    #[error("indlæsningen af SOR-data blev afbrudt: {0}")]
+    Aborted(String),
+    /// No connection could be made to the server.
+    #[error("Kan ikke hente SOR-data: ingen netværksforbindelse til {host}")]
+    Offline { host: String },
+    /// The server's certificate is not trusted.
+    #[error("Kan ikke hente SOR-data: serveren {host} har et certifikat, der ikke kan godkendes ({detail}); forbindelsen er afvist")]
+    Untrusted { host: String, detail: String },
+    /// The server did not answer in time.
+    #[error("Kan ikke hente SOR-data: {host} svarede ikke inden for {seconds} sekunder")]
+    Timeout { host: String, seconds: u64 },
+    /// The server answered with an error status.
+    #[error("Kan ikke hente SOR-data: {url} svarede med HTTP-status {status}")]
+    Http { url: String, status: u16 },
+    /// The connection broke before the whole file arrived; the previous file is kept.
+    #[error("Kan ikke hente SOR-data: forbindelsen til {host} blev afbrudt efter {done} byte{}; den tidligere SOR-fil er bevaret", total.map(|t| format!(" af {t}")).unwrap_or_default())]
+    Interrupted {
+        host: String,
+        done: u64,
+        total: Option<u64>,
+    },
+    /// The configured URL cannot be used.
+    #[error("Kan ikke hente SOR-data: adressen '{url}' er ugyldig: {problem}")]
+    BadUrl { url: String, problem: String },
+}
+
+impl SorError {
+    /// A stable code for the API layer, so the window never matches on message text.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SorError::Empty { .. } => "sor_empty_file",
+            SorError::Format { .. } => "sor_format",
+            SorError::Entity { .. } => "sor_entity",
+            SorError::Zip { .. } => "sor_zip",
+            SorError::Io { .. } => "sor_io",
+            SorError::Aborted(_) => "sor_aborted",
+            SorError::Offline { .. } => "sor_offline",
+            SorError::Untrusted { .. } => "sor_untrusted_certificate",
+            SorError::Timeout { .. } => "sor_timeout",
+            SorError::Http { .. } => "sor_http_status",
+            SorError::Interrupted { .. } => "sor_download_interrupted",
+            SorError::BadUrl { .. } => "sor_bad_url",
+        }
+    }
+
+    /// Where in the file the problem is, for errors that point into a file.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            SorError::Format { at, .. } | SorError::Entity { at, .. } => Some(at),
+            _ => None,
+        }
+    }
+}
+
+/// How far back (in bytes) line starts are remembered. Positions the parser reports lie within
+/// its read buffer, far less than this.
+const WINDOW: u64 = 4 << 20;
+
+/// Maps byte offsets to line/column while the file streams past, remembering only the line
+/// starts of the last [`WINDOW`] bytes so memory stays flat.
+#[derive(Debug, Default)]
+pub(crate) struct LineIndex {
+    read: u64,
+    newlines: u64,
+    recent: VecDeque<u64>,
+    last_forgotten: Option<u64>,
+}
+
+impl LineIndex {
+    fn record(&mut self, chunk: &[u8]) {
+        for i in memchr::memchr_iter(b'\n', chunk) {
+            self.recent.push_back(self.read + i as u64);
+            self.newlines += 1;
+        }
+        self.read += chunk.len() as u64;
+        let horizon = self.read.saturating_sub(WINDOW);
+        while let Some(&first) = self.recent.front() {
+            if first >= horizon {
+                break;
+            }
+            self.last_forgotten = Some(first);
+            self.recent.pop_front();
+        }
+    }
+
+    /// 1-based (line, column) of byte offset `pos`.
+    pub(crate) fn locate(&self, pos: u64) -> (u64, u64) {
+        let after = self.recent.iter().rev().take_while(|&&o| o >= pos).count() as u64;
+        let line = self.newlines - after + 1;
+        let line_start = self
+            .recent
+            .iter()
+            .rev()
+            .find(|&&o| o < pos)
+            .or(self.last_forgotten.as_ref())
+            .map(|o| o + 1)
+            .unwrap_or(0);
+        (line, pos.saturating_sub(line_start) + 1)
+    }
+}
+
+/// A reader that feeds every byte it passes on into a shared [`LineIndex`].
+/// A UTF-8 byte order mark at the very start is dropped here, so that the parser's byte
+/// positions and the index agree.
+pub(crate) struct Counting<R> {
+    pub(crate) inner: R,
+    pub(crate) index: Rc<RefCell<LineIndex>>,
+    pub(crate) at_start: bool,
+    pub(crate) pending: Vec<u8>,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl<R: std::io::BufRead> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at_start {
+            self.at_start = false;
+            // Look at the first bytes without consuming them; a BOM may arrive split.
+            let mut head = Vec::with_capacity(3);
+            while head.len() < 3 {
+                let avail = self.inner.fill_buf()?;
+                if avail.is_empty() {
+                    break;
+                }
+                let take = (3 - head.len()).min(avail.len());
+                head.extend_from_slice(&avail[..take]);
+                self.inner.consume(take);
+            }
+            if head != BOM {
+                let n = head.len().min(buf.len());
+                buf[..n].copy_from_slice(&head[..n]);
+                self.index.borrow_mut().record(&buf[..n]);
+                if n < head.len() {
+                    // buf is tiny (never with BufReader); keep the rest for the next read.
+                    self.pending.extend_from_slice(&head[n..]);
+                }
+                return Ok(n);
+            }
+        }
+        if !self.pending.is_empty() {
+            let n = self.pending.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.pending[..n]);
+            self.pending.drain(..n);
+            self.index.borrow_mut().record(&buf[..n]);
+            return Ok(n);
+        }
+        let n = self.inner.read(buf)?;
+        self.index.borrow_mut().record(&buf[..n]);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, pos: u64, expected: (u64, u64)) {
+        let mut index = LineIndex::default();
+        // Feed in small chunks, as a reader would.
+        for chunk in text.as_bytes().chunks(3) {
+            index.record(chunk);
+        }
+        assert_eq!(
+            index.locate(pos),
+            expected,
+            "offset {pos} in {text:?} should be at line/column {expected:?}"
+        );
+    }
+
+    #[test]
+    fn offsets_map_to_one_based_lines_and_columns() {
+        check("abc", 0, (1, 1));
+        check("abc", 2, (1, 3));
+        check("ab\ncd", 3, (2, 1));
+        check("ab\ncd", 4, (2, 2));
+        check("ab\ncd\n\nef", 7, (4, 1));
+        check("ab\n", 2, (1, 3));
+    }
+}

@@ -1,0 +1,1076 @@
+//! The streaming parser of SOR's XML export.
+//!
+//! Elements are recognised by namespace URI + local name, never by prefix: real files bind the
+//! same URI to different prefixes (`xkom` is the 2006 address schema in one file and the 2005
+//! e-mail schema in another). Only the stack of open elements and the chain of ancestor
+//! entities is held, plus the set of SOR ids seen (for duplicate detection), so memory stays flat
+//! however large the file is.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::rc::Rc;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+use sorkomp_model::{Address, SorEntity, SorLevel};
+
+use crate::error::{Counting, LineIndex, Location, SorError};
+
+/// Default namespace of format v1; in v2 the unchanged elements keep it.
+pub const NS_SOR_V1: &str = "urn:oio:sundhedsstyrelsen:organisation:1.0.0";
+/// Default namespace of format v2.
+pub const NS_SOR_V2: &str = "urn:oio:nsi:2.0.0";
+const NS_DKCC: &[u8] = b"http://rep.oio.dk/ebxml/xml/schemas/dkcc/2003/02/13/";
+const NS_DKCC2005: &[u8] = b"http://rep.oio.dk/ebxml/xml/schemas/dkcc/2005/03/15/";
+const NS_CPR: &[u8] = b"http://rep.oio.dk/cpr.dk/xml/schemas/core/2005/03/18/";
+const NS_CVR: &[u8] = b"http://rep.oio.dk/cvr.dk/xml/schemas/2005/03/22/";
+const NS_XKOM2005: &[u8] = b"http://rep.oio.dk/xkom.dk/xml/schemas/2005/03/15/";
+const NS_XKOM2006: &[u8] = b"http://rep.oio.dk/xkom.dk/xml/schemas/2006/01/06/";
+
+/// The version of the export format, read from the root element's namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SorFormat {
+    V1,
+    V2,
+}
+
+/// What the file says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SorHeader {
+    pub format: SorFormat,
+    /// `CreatedAtTime` as written (an xs:dateTime).
+    pub created_at: Option<String>,
+    /// `SnapshotDate` (ISO date).
+    pub snapshot_date: Option<String>,
+}
+
+/// Streams entities in document order (parents before children); calls `on_entity` for each.
+/// `source` is the file name used in error messages.
+///
+/// Some checks can only finish at the end of the file (a `GeographicalParentSorIdentifier` may
+/// point forward), so an `Err` can come after entities were delivered: the caller must treat the
+/// whole read as failed and discard them (the store imports in one transaction).
+/// An `Err` from `on_entity` stops the read and is returned as is.
+pub fn read_entities<R: BufRead>(
+    reader: R,
+    source: &str,
+    on_entity: impl FnMut(SorEntity) -> Result<(), SorError>,
+) -> Result<SorHeader, SorError> {
+    let index = Rc::new(RefCell::new(LineIndex::default()));
+    let counted = BufReader::with_capacity(
+        64 * 1024,
+        Counting {
+            inner: reader,
+            index: index.clone(),
+            at_start: true,
+            pending: Vec::new(),
+        },
+    );
+    let mut xml = NsReader::from_reader(counted);
+    let config = xml.config_mut();
+    config.expand_empty_elements = true;
+    config.check_end_names = true;
+    config.trim_text(false);
+    Parser {
+        source,
+        index,
+        stack: Vec::with_capacity(32),
+        wrappers: Vec::with_capacity(16),
+        ancestors: Vec::with_capacity(16),
+        draft: None,
+        text: String::new(),
+        seen: HashMap::new(),
+        pending_geo: Vec::new(),
+        header: None,
+        root_closed: false,
+        on_entity,
+    }
+    .run(&mut xml)
+}
+
+/// Where an element sits: decides what its children mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Root,
+    Wrapper(SorLevel),
+    Entity,
+    Ean,
+    EanOption,
+    Address(AddrKind),
+    Virtual,
+    Status,
+    GeoParent,
+    Replacement(Replacement),
+    Field(Field),
+    Skip,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AddrKind {
+    Postal,
+    Visiting,
+    Activity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replacement {
+    Replaces,
+    ReplacedBy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AddrPart {
+    Street,
+    Number,
+    Floor,
+    Door,
+    Postcode,
+    City,
+    Municipality,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    CreatedAt,
+    SnapshotDate,
+    SorId,
+    Name,
+    TypeCode,
+    Shak,
+    LocalCode,
+    Cvr,
+    Ean,
+    EanInherited,
+    Address(AddrKind, AddrPart),
+    Phone,
+    Email,
+    Website,
+    FromDate,
+    ToDate,
+    UpdatedAt,
+    FirstFromDate,
+    GeoParentId,
+}
+
+/// The namespace family an element belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ns {
+    Sor,
+    Dkcc,
+    Dkcc2005,
+    Cpr,
+    Cvr,
+    Xkom,
+    Other,
+}
+
+fn ns_of(uri: &[u8]) -> Ns {
+    if uri == NS_SOR_V2.as_bytes() || uri == NS_SOR_V1.as_bytes() {
+        Ns::Sor
+    } else if uri == NS_DKCC {
+        Ns::Dkcc
+    } else if uri == NS_DKCC2005 {
+        Ns::Dkcc2005
+    } else if uri == NS_CPR {
+        Ns::Cpr
+    } else if uri == NS_CVR {
+        Ns::Cvr
+    } else if uri == NS_XKOM2005 || uri == NS_XKOM2006 {
+        Ns::Xkom
+    } else {
+        Ns::Other
+    }
+}
+
+/// An entity being read: its own values, before inheritance.
+#[derive(Debug, Default)]
+struct Draft {
+    level: Option<SorLevel>,
+    at: u64,
+    sor_id: Option<String>,
+    name: Option<String>,
+    type_code: Option<String>,
+    shak: Option<String>,
+    local_code: Option<String>,
+    cvr: Option<String>,
+    ean: Option<String>,
+    ean_inherited_flag: Option<bool>,
+    postal: Option<Address>,
+    visiting: Option<Address>,
+    activity: Option<Address>,
+    phone: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    from_date: Option<String>,
+    to_date: Option<String>,
+    updated_at: Option<String>,
+    first_from_date: Option<String>,
+    geo_parent: Option<String>,
+    replaces: Vec<String>,
+    replaced_by: Vec<String>,
+}
+
+/// What children inherit from an entity.
+#[derive(Debug)]
+struct Ancestor {
+    sor_id: String,
+    postal: Option<Address>,
+    ean: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+}
+
+/// An open `*Entity` wrapper element.
+#[derive(Debug)]
+struct Wrapper {
+    level: SorLevel,
+    at: u64,
+    ancestors_before: usize,
+}
+
+struct Parser<'s, F> {
+    source: &'s str,
+    index: Rc<RefCell<LineIndex>>,
+    stack: Vec<Ctx>,
+    wrappers: Vec<Wrapper>,
+    ancestors: Vec<Ancestor>,
+    draft: Option<Draft>,
+    text: String,
+    /// SOR id -> line where it was first seen.
+    seen: HashMap<u64, u64>,
+    /// (referring entity, referenced id, where) for geographical parents not yet seen.
+    pending_geo: Vec<(String, String, Location)>,
+    header: Option<SorHeader>,
+    root_closed: bool,
+    on_entity: F,
+}
+
+fn level_words(level: SorLevel) -> (&'static str, &'static str) {
+    match level {
+        SorLevel::Owner => ("InstitutionOwnerEntity", "InstitutionOwner"),
+        SorLevel::Institution => ("HealthInstitutionEntity", "HealthInstitution"),
+        SorLevel::Unit => ("OrganizationalUnitEntity", "OrganizationalUnit"),
+    }
+}
+
+fn is_structural(local: &[u8]) -> bool {
+    matches!(
+        local,
+        b"InstitutionOwnerEntity"
+            | b"HealthInstitutionEntity"
+            | b"OrganizationalUnitEntity"
+            | b"InstitutionOwner"
+            | b"HealthInstitution"
+            | b"OrganizationalUnit"
+    )
+}
+
+fn display_name(e: &BytesStart) -> String {
+    String::from_utf8_lossy(e.name().as_ref()).into_owned()
+}
+
+impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
+    fn at(&self, pos: u64) -> Location {
+        let (line, column) = self.index.borrow().locate(pos);
+        Location {
+            file: self.source.to_string(),
+            line,
+            column,
+        }
+    }
+
+    fn format_err(&self, pos: u64, problem: impl Into<String>) -> SorError {
+        SorError::Format {
+            at: self.at(pos),
+            problem: problem.into(),
+        }
+    }
+
+    fn run<R: BufRead>(mut self, xml: &mut NsReader<R>) -> Result<SorHeader, SorError> {
+        let mut buf = Vec::with_capacity(4096);
+        loop {
+            buf.clear();
+            let pos = xml.buffer_position();
+            let skipping = self.stack.last() == Some(&Ctx::Skip);
+            let (ns, event) = if skipping {
+                // Inside an unknown element: names are not needed, only nesting.
+                let ev = xml.read_event_into(&mut buf);
+                (None, ev)
+            } else {
+                match xml.read_resolved_event_into(&mut buf) {
+                    Ok((ResolveResult::Bound(ns), ev)) => (Some(ns_of(ns.as_ref())), Ok(ev)),
+                    Ok((ResolveResult::Unbound, ev)) => (None, Ok(ev)),
+                    Ok((ResolveResult::Unknown(prefix), _)) => {
+                        return Err(self.format_err(
+                            pos,
+                            format!(
+                                "præfikset '{}' er ikke erklæret med et navnerum (xmlns)",
+                                String::from_utf8_lossy(&prefix)
+                            ),
+                        ))
+                    }
+                    Err(e) => (None, Err(e)),
+                }
+            };
+            let event = match event {
+                Ok(ev) => ev,
+                Err(e) => return Err(self.xml_error(e, xml.error_position())),
+            };
+            match event {
+                Event::Start(e) => self.start(&e, ns, pos, xml)?,
+                Event::End(_) => self.end(pos)?,
+                Event::Empty(e) => {
+                    self.start(&e, ns, pos, xml)?;
+                    self.end(pos)?;
+                }
+                Event::Text(t) => {
+                    let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
+                    self.push_text(&s);
+                }
+                Event::CData(t) => {
+                    let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
+                    self.push_text(&s);
+                }
+                Event::GeneralRef(r) => {
+                    let c = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c,
+                        Ok(None) => match r.as_ref() {
+                            b"amp" => '&',
+                            b"lt" => '<',
+                            b"gt" => '>',
+                            b"quot" => '"',
+                            b"apos" => '\'',
+                            other => {
+                                return Err(self.format_err(
+                                    pos,
+                                    format!(
+                                        "ukendt entitet '&{};' (SOR-filer bruger kun XML's faste entiteter)",
+                                        String::from_utf8_lossy(other)
+                                    ),
+                                ))
+                            }
+                        },
+                        Err(_) => {
+                            return Err(self.format_err(pos, "ugyldig tegnreference (&#...;)"))
+                        }
+                    };
+                    let mut tmp = [0u8; 4];
+                    self.push_text(c.encode_utf8(&mut tmp));
+                }
+                Event::DocType(_) => return Err(self.format_err(
+                    pos,
+                    "filen indeholder en DOCTYPE-erklæring; SOR-filer har ingen, og den afvises \
+                         for at undgå entitetsudvidelse (en 'XML-bombe')",
+                )),
+                Event::Decl(d) => {
+                    if let Some(Ok(enc)) = d.encoding() {
+                        let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
+                        if enc != "utf-8" && enc != "utf8" {
+                            return Err(self.format_err(
+                                pos,
+                                format!("filen er erklæret som '{enc}'; kun UTF-8 understøttes"),
+                            ));
+                        }
+                    }
+                }
+                Event::PI(_) | Event::Comment(_) => {}
+                Event::Eof => return self.finish(xml.buffer_position()),
+            }
+        }
+    }
+
+    fn push_text(&mut self, s: &str) {
+        if matches!(
+            self.stack.last(),
+            Some(Ctx::Field(_)) | Some(Ctx::Replacement(_))
+        ) {
+            self.text.push_str(s);
+        }
+    }
+
+    fn xml_error(&self, e: quick_xml::Error, pos: u64) -> SorError {
+        use quick_xml::errors::{IllFormedError, SyntaxError};
+        use quick_xml::Error as X;
+        let problem = match e {
+            X::Syntax(
+                SyntaxError::UnclosedTag
+                | SyntaxError::UnclosedComment
+                | SyntaxError::UnclosedCData
+                | SyntaxError::UnclosedDoctype
+                | SyntaxError::UnclosedPIOrXmlDecl,
+            ) => "filen slutter midt i et tag (afkortet fil?)".to_string(),
+            X::Syntax(SyntaxError::InvalidBangMarkup) => {
+                "ugyldig XML: '<!' som hverken er en kommentar, CDATA eller DOCTYPE".to_string()
+            }
+            X::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+                format!("slut-tagget </{found}> passer ikke; forventede </{expected}>")
+            }
+            X::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                format!("slut-tagget </{name}> har intet start-tag")
+            }
+            X::IllFormed(IllFormedError::MissingEndTag(name)) => {
+                format!("filen slutter før elementet <{name}> er lukket (afkortet fil?)")
+            }
+            X::IllFormed(IllFormedError::UnclosedReference) => {
+                "et '&' uden afsluttende ';' (skriv &amp; for et og-tegn)".to_string()
+            }
+            X::IllFormed(other) => format!("ugyldig XML: {other}"),
+            X::Encoding(_) => INVALID_UTF8.to_string(),
+            X::Escape(_) => "ugyldig tegnreference eller entitet".to_string(),
+            X::InvalidAttr(a) => format!("ugyldig attribut: {a}"),
+            X::Namespace(n) => format!("ugyldig brug af navnerum: {n}"),
+            X::Io(io) => format!("filen kunne ikke læses: {io}"),
+        };
+        self.format_err(pos, problem)
+    }
+
+    fn start<R: BufRead>(
+        &mut self,
+        e: &BytesStart,
+        ns: Option<Ns>,
+        pos: u64,
+        xml: &mut NsReader<R>,
+    ) -> Result<(), SorError> {
+        let Some(&parent) = self.stack.last() else {
+            return self.start_root(e, pos, xml);
+        };
+        if parent == Ctx::Skip {
+            self.stack.push(Ctx::Skip);
+            return Ok(());
+        }
+        let local = e.local_name();
+        let local = local.as_ref();
+        let ns = ns.unwrap_or(Ns::Other);
+        let child = match parent {
+            Ctx::Root => match (ns, local) {
+                (Ns::Sor, b"CreatedAtTime") => Ctx::Field(Field::CreatedAt),
+                (Ns::Sor, b"SnapshotDate") => Ctx::Field(Field::SnapshotDate),
+                _ => self.structural(e, ns, pos, None)?,
+            },
+            Ctx::Wrapper(level) => self.structural(e, ns, pos, Some(level))?,
+            Ctx::Entity => {
+                if ns == Ns::Sor && is_structural(local) {
+                    let inside = self
+                        .draft
+                        .as_ref()
+                        .and_then(|d| d.level)
+                        .map_or("en enhed", |l| level_words(l).1);
+                    return Err(self.format_err(
+                        pos,
+                        format!(
+                            "<{}> står inde i {inside}; underenheder skal stå efter den, ikke i den",
+                            display_name(e)
+                        ),
+                    ));
+                }
+                self.entity_child(ns, local)
+            }
+            Ctx::Ean => match (ns, local) {
+                (Ns::Sor, b"EanLocationCode") => Ctx::Field(Field::Ean),
+                _ => Ctx::Skip,
+            },
+            Ctx::EanOption => match (ns, local) {
+                (Ns::Sor, b"EntityInheritedIndicator" | b"EntityInheritanceIndicator") => {
+                    Ctx::Field(Field::EanInherited)
+                }
+                (Ns::Sor, b"EanLocationCodeEntity") => Ctx::Ean,
+                (Ns::Sor, b"EanLocationCode") => Ctx::Field(Field::Ean),
+                _ => Ctx::Skip,
+            },
+            Ctx::Address(kind) => {
+                let part = match (ns, local) {
+                    (Ns::Xkom, b"AddressPostal") => return self.push(Ctx::Address(kind)),
+                    (Ns::Dkcc2005, b"StreetName") => Some(AddrPart::Street),
+                    (Ns::Dkcc, b"StreetBuildingIdentifier") => Some(AddrPart::Number),
+                    (Ns::Dkcc, b"FloorIdentifier") => Some(AddrPart::Floor),
+                    (Ns::Dkcc, b"SuiteIdentifier") => Some(AddrPart::Door),
+                    (Ns::Dkcc2005, b"PostCodeIdentifier") => Some(AddrPart::Postcode),
+                    (Ns::Dkcc2005, b"DistrictName") => Some(AddrPart::City),
+                    (Ns::Cpr, b"MunicipalityCode") => Some(AddrPart::Municipality),
+                    _ => None,
+                };
+                part.map_or(Ctx::Skip, |p| Ctx::Field(Field::Address(kind, p)))
+            }
+            Ctx::Virtual => match (ns, local) {
+                (Ns::Sor, b"TelephoneNumberIdentifier") => Ctx::Field(Field::Phone),
+                (Ns::Xkom | Ns::Sor, b"EmailAddressIdentifier") => Ctx::Field(Field::Email),
+                (Ns::Sor, b"Website") => Ctx::Field(Field::Website),
+                _ => Ctx::Skip,
+            },
+            Ctx::Status => match (ns, local) {
+                (Ns::Sor, b"FromDate") => Ctx::Field(Field::FromDate),
+                (Ns::Sor, b"ToDate") => Ctx::Field(Field::ToDate),
+                (Ns::Sor, b"UpdatedAt") => Ctx::Field(Field::UpdatedAt),
+                (Ns::Sor, b"FirstFromDate") => Ctx::Field(Field::FirstFromDate),
+                _ => Ctx::Skip,
+            },
+            Ctx::GeoParent => match (ns, local) {
+                (Ns::Sor, b"GeographicalParentSorIdentifier") => Ctx::Field(Field::GeoParentId),
+                _ => Ctx::Skip,
+            },
+            Ctx::Replacement(r) => {
+                // Collections of SOR ids; the id is the text of each leaf.
+                self.text.clear();
+                Ctx::Replacement(r)
+            }
+            Ctx::Field(_) | Ctx::Skip => Ctx::Skip,
+        };
+        if matches!(child, Ctx::Field(_)) {
+            self.text.clear();
+        }
+        self.push(child)
+    }
+
+    fn push(&mut self, ctx: Ctx) -> Result<(), SorError> {
+        self.stack.push(ctx);
+        Ok(())
+    }
+
+    fn start_root<R: BufRead>(
+        &mut self,
+        e: &BytesStart,
+        pos: u64,
+        xml: &NsReader<R>,
+    ) -> Result<(), SorError> {
+        if self.root_closed {
+            return Err(self.format_err(
+                pos,
+                format!(
+                    "elementet <{}> står efter SorTree er lukket; en SOR-fil har ét rodelement",
+                    display_name(e)
+                ),
+            ));
+        }
+        let (resolved, local) = xml.resolver().resolve_element(e.name());
+        let uri = match resolved {
+            ResolveResult::Bound(ns) => String::from_utf8_lossy(ns.as_ref()).into_owned(),
+            _ => String::new(),
+        };
+        let format = match uri.as_str() {
+            NS_SOR_V2 => Some(SorFormat::V2),
+            NS_SOR_V1 => Some(SorFormat::V1),
+            _ => None,
+        };
+        match (format, local.as_ref()) {
+            (Some(format), b"SorTree") => {
+                self.header = Some(SorHeader {
+                    format,
+                    created_at: None,
+                    snapshot_date: None,
+                });
+                self.push(Ctx::Root)
+            }
+            _ => {
+                let ns_text = if uri.is_empty() {
+                    "uden navnerum".to_string()
+                } else {
+                    format!("i navnerummet '{uri}'")
+                };
+                Err(self.format_err(
+                    pos,
+                    format!(
+                        "ikke en SOR-fil: rodelementet er <{}> {ns_text}; forventede SorTree i \
+                         navnerummet {NS_SOR_V2} (format 2) eller {NS_SOR_V1} (format 1)",
+                        display_name(e)
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// A child of SorTree or of an `*Entity` wrapper (`parent` is the wrapper's level).
+    fn structural(
+        &mut self,
+        e: &BytesStart,
+        ns: Ns,
+        pos: u64,
+        parent: Option<SorLevel>,
+    ) -> Result<Ctx, SorError> {
+        if ns != Ns::Sor {
+            return Ok(Ctx::Skip);
+        }
+        let (wrapper_of, entity_of) = match e.local_name().as_ref() {
+            b"InstitutionOwnerEntity" => (Some(SorLevel::Owner), None),
+            b"HealthInstitutionEntity" => (Some(SorLevel::Institution), None),
+            b"OrganizationalUnitEntity" => (Some(SorLevel::Unit), None),
+            b"InstitutionOwner" => (None, Some(SorLevel::Owner)),
+            b"HealthInstitution" => (None, Some(SorLevel::Institution)),
+            b"OrganizationalUnit" => (None, Some(SorLevel::Unit)),
+            _ => return Ok(Ctx::Skip),
+        };
+        let where_text = match parent {
+            None => "direkte under SorTree".to_string(),
+            Some(l) => format!("inde i {}", level_words(l).0),
+        };
+        if let Some(level) = wrapper_of {
+            let allowed = matches!(
+                (parent, level),
+                (None, SorLevel::Owner)
+                    | (Some(SorLevel::Owner), SorLevel::Institution)
+                    | (Some(SorLevel::Institution | SorLevel::Unit), SorLevel::Unit)
+            );
+            if !allowed {
+                let expected = match level {
+                    SorLevel::Owner => "direkte under SorTree",
+                    SorLevel::Institution => "inde i en InstitutionOwnerEntity",
+                    SorLevel::Unit => {
+                        "inde i en HealthInstitutionEntity eller OrganizationalUnitEntity"
+                    }
+                };
+                return Err(self.format_err(
+                    pos,
+                    format!(
+                        "{} står {where_text}; den skal stå {expected} (enhedens overordnede mangler)",
+                        level_words(level).0
+                    ),
+                ));
+            }
+            if let Some(w) = self.wrappers.last() {
+                if self.ancestors.len() == w.ancestors_before {
+                    return Err(self.format_err(
+                        pos,
+                        format!(
+                            "{} står før sin overordnede {} i {} (enhedens overordnede mangler)",
+                            level_words(level).0,
+                            level_words(w.level).1,
+                            level_words(w.level).0
+                        ),
+                    ));
+                }
+            }
+            self.wrappers.push(Wrapper {
+                level,
+                at: pos,
+                ancestors_before: self.ancestors.len(),
+            });
+            return Ok(Ctx::Wrapper(level));
+        }
+        let level = entity_of.unwrap_or(SorLevel::Unit);
+        let ok = parent == Some(level)
+            && self
+                .wrappers
+                .last()
+                .is_some_and(|w| self.ancestors.len() == w.ancestors_before);
+        if !ok {
+            let problem = if parent == Some(level) {
+                format!(
+                    "{} forekommer to gange i samme {}",
+                    level_words(level).1,
+                    level_words(level).0
+                )
+            } else {
+                format!(
+                    "{} står {where_text}; den skal stå først i en {}",
+                    level_words(level).1,
+                    level_words(level).0
+                )
+            };
+            return Err(self.format_err(pos, problem));
+        }
+        self.draft = Some(Draft {
+            level: Some(level),
+            at: pos,
+            ..Draft::default()
+        });
+        Ok(Ctx::Entity)
+    }
+
+    fn entity_child(&mut self, ns: Ns, local: &[u8]) -> Ctx {
+        match (ns, local) {
+            (Ns::Sor, b"SorIdentifier") => Ctx::Field(Field::SorId),
+            (Ns::Sor, b"EntityName") => Ctx::Field(Field::Name),
+            (
+                Ns::Sor,
+                b"EntityTypeIdentifier" | b"OwnerType" | b"InstitutionType" | b"UnitType",
+            ) => Ctx::Field(Field::TypeCode),
+            (Ns::Sor, b"ShakIdentifier") => Ctx::Field(Field::Shak),
+            (Ns::Sor, b"LocalCode") => Ctx::Field(Field::LocalCode),
+            (Ns::Cvr, b"CVRnumberIdentifier") => Ctx::Field(Field::Cvr),
+            (Ns::Sor, b"EanLocationCodeEntity") => Ctx::Ean,
+            (Ns::Sor, b"OptionalEanLocationCode" | b"EanLocationCodeOption") => Ctx::EanOption,
+            (Ns::Sor, b"PostalAddressInformation") => self.address(AddrKind::Postal),
+            (Ns::Sor, b"VisitingAddressInformation") => self.address(AddrKind::Visiting),
+            (Ns::Sor, b"ActivityAddressInformation") => self.address(AddrKind::Activity),
+            (Ns::Sor, b"VirtualAddressInformation") => Ctx::Virtual,
+            (Ns::Sor, b"SorStatus") => Ctx::Status,
+            (Ns::Sor, b"GeographicalParent") => Ctx::GeoParent,
+            (Ns::Sor, b"ReplacesEntityCollection") => Ctx::Replacement(Replacement::Replaces),
+            (Ns::Sor, b"ReplacedByEntityCollection") => Ctx::Replacement(Replacement::ReplacedBy),
+            _ => Ctx::Skip,
+        }
+    }
+
+    fn address(&mut self, kind: AddrKind) -> Ctx {
+        if let Some(d) = self.draft.as_mut() {
+            let slot = match kind {
+                AddrKind::Postal => &mut d.postal,
+                AddrKind::Visiting => &mut d.visiting,
+                AddrKind::Activity => &mut d.activity,
+            };
+            slot.get_or_insert_with(Address::default);
+        }
+        Ctx::Address(kind)
+    }
+
+    fn end(&mut self, pos: u64) -> Result<(), SorError> {
+        let Some(ctx) = self.stack.pop() else {
+            return Ok(());
+        };
+        match ctx {
+            Ctx::Field(field) => self.store_field(field, pos),
+            Ctx::Replacement(r) => {
+                let id = self.text.trim();
+                if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+                    if let Some(d) = self.draft.as_mut() {
+                        match r {
+                            Replacement::Replaces => d.replaces.push(id.to_string()),
+                            Replacement::ReplacedBy => d.replaced_by.push(id.to_string()),
+                        }
+                    }
+                }
+                self.text.clear();
+                Ok(())
+            }
+            Ctx::Entity => self.finish_entity(),
+            Ctx::Wrapper(level) => {
+                let w = self.wrappers.pop();
+                if let Some(w) = w {
+                    if self.ancestors.len() == w.ancestors_before {
+                        return Err(self.format_err(
+                            w.at,
+                            format!(
+                                "{} indeholder ingen {}",
+                                level_words(level).0,
+                                level_words(level).1
+                            ),
+                        ));
+                    }
+                    self.ancestors.truncate(w.ancestors_before);
+                }
+                Ok(())
+            }
+            Ctx::Root => {
+                self.root_closed = true;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn store_field(&mut self, field: Field, pos: u64) -> Result<(), SorError> {
+        let value = self.text.trim();
+        if value.is_empty() {
+            return Ok(());
+        }
+        let value = value.to_string();
+        self.text.clear();
+        if let Field::CreatedAt | Field::SnapshotDate = field {
+            if let Some(h) = self.header.as_mut() {
+                match field {
+                    Field::CreatedAt => h.created_at = Some(value),
+                    _ => h.snapshot_date = Some(value),
+                }
+            }
+            return Ok(());
+        }
+        let date = match field {
+            Field::FromDate | Field::ToDate | Field::UpdatedAt | Field::FirstFromDate => {
+                match iso_date(&value) {
+                    Some(d) => Some(d),
+                    None => {
+                        let id = self.draft_id();
+                        return Err(SorError::Entity {
+                            at: self.at(pos),
+                            sor_id: id,
+                            problem: format!(
+                                "datoen '{value}' er ikke en gyldig dato (forventede ÅÅÅÅ-MM-DD)"
+                            ),
+                        });
+                    }
+                }
+            }
+            _ => None,
+        };
+        let Some(d) = self.draft.as_mut() else {
+            return Ok(());
+        };
+        match field {
+            Field::SorId => d.sor_id = Some(value),
+            Field::Name => d.name = Some(value),
+            Field::TypeCode => d.type_code = Some(value),
+            Field::Shak => d.shak = Some(value),
+            Field::LocalCode => d.local_code = Some(value),
+            Field::Cvr => d.cvr = Some(value),
+            Field::Ean => d.ean = Some(value),
+            Field::EanInherited => d.ean_inherited_flag = Some(value == "true" || value == "1"),
+            Field::Phone => d.phone = Some(value),
+            Field::Email => d.email = Some(value),
+            Field::Website => d.website = Some(value),
+            Field::FromDate => d.from_date = date,
+            Field::ToDate => d.to_date = date,
+            Field::UpdatedAt => d.updated_at = date,
+            Field::FirstFromDate => d.first_from_date = date,
+            Field::GeoParentId => d.geo_parent = Some(value),
+            Field::Address(kind, part) => {
+                let slot = match kind {
+                    AddrKind::Postal => &mut d.postal,
+                    AddrKind::Visiting => &mut d.visiting,
+                    AddrKind::Activity => &mut d.activity,
+                };
+                let a = slot.get_or_insert_with(Address::default);
+                match part {
+                    AddrPart::Street => a.street = value,
+                    AddrPart::Number => a.number = Some(value),
+                    AddrPart::Floor => a.floor = Some(value),
+                    AddrPart::Door => a.door = Some(value),
+                    AddrPart::Postcode => a.postcode = Some(value),
+                    AddrPart::City => a.city = Some(value),
+                    AddrPart::Municipality => a.municipality_code = Some(value),
+                }
+            }
+            Field::CreatedAt | Field::SnapshotDate => {}
+        }
+        Ok(())
+    }
+
+    fn draft_id(&self) -> String {
+        self.draft
+            .as_ref()
+            .and_then(|d| d.sor_id.clone())
+            .unwrap_or_else(|| "(uden SorIdentifier)".to_string())
+    }
+
+    fn finish_entity(&mut self) -> Result<(), SorError> {
+        let Some(d) = self.draft.take() else {
+            return Ok(());
+        };
+        let level = d.level.unwrap_or(SorLevel::Unit);
+        let element = level_words(level).1;
+        let Some(sor_id) = d.sor_id else {
+            let named = d.name.map(|n| format!(" ('{n}')")).unwrap_or_default();
+            return Err(
+                self.format_err(d.at, format!("{element}{named} mangler sit SorIdentifier"))
+            );
+        };
+        let key = parse_sor_id(&sor_id).ok_or_else(|| {
+            self.format_err(
+                d.at,
+                format!(
+                    "{element} har SorIdentifier '{sor_id}', som ikke er et SOR-id (forventede et heltal på højst 18 cifre)"
+                ),
+            )
+        })?;
+        let at = self.at(d.at);
+        if let Some(first_line) = self.seen.insert(key, at.line) {
+            return Err(SorError::Entity {
+                at,
+                sor_id,
+                problem: format!(
+                    "SOR-id'et forekommer to gange i filen (første gang i linje {first_line})"
+                ),
+            });
+        }
+        let Some(name) = d.name else {
+            return Err(SorError::Entity {
+                at,
+                sor_id,
+                problem: format!("{element} mangler sit navn (EntityName)"),
+            });
+        };
+        if let Some(geo) = d.geo_parent {
+            let known = parse_sor_id(&geo).is_some_and(|g| self.seen.contains_key(&g));
+            if !known {
+                self.pending_geo.push((sor_id.clone(), geo, at));
+            }
+        }
+        let parent = self.ancestors.last();
+        let parent_id = parent.map(|p| p.sor_id.clone());
+        let owner_id = self
+            .ancestors
+            .first()
+            .map(|p| p.sor_id.clone())
+            .unwrap_or_else(|| sor_id.clone());
+
+        let (ean, ean_inherited) = match (d.ean, d.ean_inherited_flag) {
+            (Some(own), _) => (Some(own), false),
+            (None, Some(false)) => (None, false),
+            (None, _) => match parent.and_then(|p| p.ean.clone()) {
+                Some(e) => (Some(e), true),
+                None => (None, false),
+            },
+        };
+        let own_postal = d.postal.filter(|a| *a != Address::default());
+        let (postal, postal_inherited) = match own_postal {
+            Some(a) => (Some(a), false),
+            None => match parent.and_then(|p| p.postal.clone()) {
+                Some(a) => (Some(a), true),
+                None => (None, false),
+            },
+        };
+        let own_visiting = d.visiting.filter(|a| *a != Address::default());
+        let (visiting, visiting_inherited) = match own_visiting {
+            Some(a) => (Some(a), false),
+            None => (postal.clone(), postal.is_some()),
+        };
+        let has_telecom = d.phone.is_some() || d.email.is_some() || d.website.is_some();
+        let (phone, email, website, telecom_inherited) = match parent {
+            Some(p) if !has_telecom => {
+                let any = p.phone.is_some() || p.email.is_some() || p.website.is_some();
+                (p.phone.clone(), p.email.clone(), p.website.clone(), any)
+            }
+            _ => (d.phone, d.email, d.website, false),
+        };
+        self.ancestors.push(Ancestor {
+            sor_id: sor_id.clone(),
+            postal: postal.clone(),
+            ean: ean.clone(),
+            phone: phone.clone(),
+            email: email.clone(),
+            website: website.clone(),
+        });
+        (self.on_entity)(SorEntity {
+            sor_id,
+            level: Some(level),
+            parent_id,
+            owner_id,
+            name,
+            type_code: d.type_code,
+            ean,
+            ean_inherited,
+            shak: d.shak,
+            local_code: d.local_code,
+            cvr: d.cvr,
+            postal_address: postal,
+            postal_inherited,
+            visiting_address: visiting,
+            visiting_inherited,
+            activity_address: d.activity.filter(|a| *a != Address::default()),
+            phone,
+            email,
+            website,
+            telecom_inherited,
+            from_date: d.from_date,
+            to_date: d.to_date,
+            updated_at: d.updated_at,
+            first_from_date: d.first_from_date,
+            replaces: d.replaces,
+            replaced_by: d.replaced_by,
+        })
+    }
+
+    fn finish(self, pos: u64) -> Result<SorHeader, SorError> {
+        if let Some(open) = self.stack.last() {
+            let what = match open {
+                Ctx::Root => "SorTree".to_string(),
+                Ctx::Wrapper(l) => level_words(*l).0.to_string(),
+                Ctx::Entity => self
+                    .draft
+                    .as_ref()
+                    .and_then(|d| d.level)
+                    .map(|l| level_words(l).1.to_string())
+                    .unwrap_or_else(|| "en enhed".to_string()),
+                _ => "et element".to_string(),
+            };
+            return Err(self.format_err(
+                pos,
+                format!(
+                    "filen slutter midt i {what} ({} elementer er ikke lukket; afkortet fil?)",
+                    self.stack.len()
+                ),
+            ));
+        }
+        let Some(header) = self.header else {
+            return Err(self.format_err(
+                pos,
+                "filen indeholder intet XML-element; forventede SOR's XML-eksport (SorTree)",
+            ));
+        };
+        if let Some((sor_id, geo, at)) = self
+            .pending_geo
+            .into_iter()
+            .find(|(_, geo, _)| !parse_sor_id(geo).is_some_and(|g| self.seen.contains_key(&g)))
+        {
+            return Err(SorError::Entity {
+                at,
+                sor_id,
+                problem: format!(
+                    "GeographicalParentSorIdentifier {geo} peger på en enhed, der ikke findes i filen"
+                ),
+            });
+        }
+        Ok(header)
+    }
+}
+
+const INVALID_UTF8: &str =
+    "ugyldig UTF-8 (tegn, der ikke er gyldig UTF-8; SOR-filer skal være UTF-8-kodet)";
+
+/// A SOR id: decimal digits only, at most 18 (fits a signed 64-bit `long`).
+fn parse_sor_id(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 18 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `YYYY-MM-DD`, optionally followed by a time or time zone (xs:date / xs:dateTime).
+fn iso_date(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    if b.len() < 10 {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(|c| c.is_ascii_digit());
+    if !(digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)) {
+        return None;
+    }
+    let month: u32 = s[5..7].parse().ok()?;
+    let day: u32 = s[8..10].parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    if b.len() > 10 && !matches!(b[10], b'T' | b'Z' | b'+' | b'-') {
+        return None;
+    }
+    Some(s[..10].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_date(input: &str, expected: Option<&str>) {
+        assert_eq!(
+            iso_date(input).as_deref(),
+            expected,
+            "date {input:?} should normalise to {expected:?}"
+        );
+    }
+
+    #[test]
+    fn dates_are_iso_with_optional_zone() {
+        check_date("2019-04-12", Some("2019-04-12"));
+        check_date("2019-04-12+02:00", Some("2019-04-12"));
+        check_date("2019-04-12T01:00:29", Some("2019-04-12"));
+        check_date("12-04-2019", None);
+        check_date("2019-13-01", None);
+        check_date("2019-04-12x", None);
+        check_date("2019", None);
+    }
+
+    fn check_id(input: &str, expected: Option<u64>) {
+        assert_eq!(parse_sor_id(input), expected, "SOR id {input:?}");
+    }
+
+    #[test]
+    fn sor_ids_are_decimal_longs() {
+        check_id("698471000016005", Some(698471000016005));
+        check_id("11000016002", Some(11000016002));
+        check_id("", None);
+        check_id("12a", None);
+        check_id("-5", None);
+        check_id("1234567890123456789", None);
+    }
+}

@@ -1,0 +1,375 @@
+//! Download over real HTTPS on 127.0.0.1, with a test CA made here by rcgen.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use sorkomp_sor::{download, CacheValidators, DownloadOptions, DownloadOutcome, SorError};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_rustls::rustls;
+
+/// What the server does with one request.
+enum Reply {
+    /// A complete answer.
+    Full {
+        status: &'static str,
+        headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+    },
+    /// Announces `body.len()` bytes, sends only `sent`, then drops the connection.
+    Drop { body: Vec<u8>, sent: usize },
+}
+
+struct TestCa {
+    pem: String,
+    issuer: Issuer<'static, KeyPair>,
+}
+
+fn test_ca(name: &str) -> TestCa {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name.push(DnType::CommonName, name);
+    let cert = params.self_signed(&key).unwrap();
+    TestCa {
+        pem: cert.pem(),
+        issuer: Issuer::new(params, key),
+    }
+}
+
+struct Server {
+    url: String,
+    /// The request heads the server received, lower-cased.
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+/// Serves HTTPS on 127.0.0.1 with a certificate from `ca`; `reply` decides per request.
+async fn serve(ca: &TestCa, reply: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Server {
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca.issuer)
+        .unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "https://127.0.0.1:{}/Sor.zip",
+        listener.local_addr().unwrap().port()
+    );
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let seen = requests.clone();
+    let reply = Arc::new(reply);
+    tokio::spawn(async move {
+        // Bounded: a test makes at most a handful of requests.
+        for _ in 0..8 {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let acceptor = acceptor.clone();
+            let seen = seen.clone();
+            let reply = reply.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if tls.read(&mut byte).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+                seen.lock().unwrap().push(head.clone());
+                match reply(&head) {
+                    Reply::Full {
+                        status,
+                        headers,
+                        body,
+                    } => {
+                        let mut out = format!(
+                            "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n",
+                            body.len()
+                        );
+                        for (k, v) in headers {
+                            out.push_str(&format!("{k}: {v}\r\n"));
+                        }
+                        out.push_str("\r\n");
+                        let _ = tls.write_all(out.as_bytes()).await;
+                        let _ = tls.write_all(&body).await;
+                        let _ = tls.shutdown().await;
+                    }
+                    Reply::Drop { body, sent } => {
+                        let out =
+                            format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len());
+                        let _ = tls.write_all(out.as_bytes()).await;
+                        let _ = tls.write_all(&body[..sent]).await;
+                        let _ = tls.flush().await;
+                        // Dropping the stream cuts the TCP connection mid-body.
+                    }
+                }
+            });
+        }
+    });
+    Server { url, requests }
+}
+
+fn options(url: &str, ca: &TestCa) -> DownloadOptions {
+    DownloadOptions {
+        url: url.to_string(),
+        connect_timeout: Duration::from_secs(10),
+        read_timeout: Duration::from_secs(10),
+        extra_root_certs_pem: vec![ca.pem.as_bytes().to_vec()],
+    }
+}
+
+fn payload(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i % 251) as u8).collect()
+}
+
+#[tokio::test]
+async fn a_full_download_reports_progress_and_validators() {
+    let ca = test_ca("SOR test-CA");
+    let body = payload(700_000);
+    let served = body.clone();
+    let server = serve(&ca, move |_| Reply::Full {
+        status: "200 OK",
+        headers: vec![
+            ("etag", "\"v1\"".to_string()),
+            ("last-modified", "Mon, 02 Jun 2025 01:00:29 GMT".to_string()),
+        ],
+        body: served.clone(),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("Sor.zip");
+    let mut calls = Vec::new();
+    let outcome = download(&options(&server.url, &ca), &dest, None, |done, total| {
+        calls.push((done, total))
+    })
+    .await
+    .expect("a trusted server with a whole body must download");
+    assert_eq!(
+        outcome,
+        DownloadOutcome::Downloaded {
+            bytes: body.len() as u64,
+            validators: CacheValidators {
+                etag: Some("\"v1\"".into()),
+                last_modified: Some("Mon, 02 Jun 2025 01:00:29 GMT".into()),
+            }
+        }
+    );
+    assert_eq!(
+        std::fs::read(&dest).unwrap(),
+        body,
+        "the file holds exactly the body"
+    );
+    let total = Some(body.len() as u64);
+    assert_eq!(
+        calls.first(),
+        Some(&(0, total)),
+        "progress starts at 0 of the known size"
+    );
+    assert_eq!(
+        calls.last(),
+        Some(&(body.len() as u64, total)),
+        "and ends at the size"
+    );
+    assert!(
+        calls.len() > 2,
+        "progress is reported while bytes arrive: {calls:?}"
+    );
+    assert!(
+        calls.windows(2).all(|w| w[0].0 <= w[1].0),
+        "progress never goes back"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary file is left beside the download"
+    );
+}
+
+#[tokio::test]
+async fn an_unchanged_file_is_not_fetched_again() {
+    let ca = test_ca("SOR test-CA");
+    let server = serve(&ca, |head| {
+        if head.contains("if-none-match: \"v1\"") {
+            Reply::Full {
+                status: "304 Not Modified",
+                headers: vec![],
+                body: vec![],
+            }
+        } else {
+            Reply::Full {
+                status: "200 OK",
+                headers: vec![("etag", "\"v2\"".to_string())],
+                body: b"ny".to_vec(),
+            }
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("Sor.zip");
+    std::fs::write(&dest, b"gammel").unwrap();
+    let previous = CacheValidators {
+        etag: Some("\"v1\"".into()),
+        last_modified: Some("Mon, 02 Jun 2025 01:00:29 GMT".into()),
+    };
+    let outcome = download(
+        &options(&server.url, &ca),
+        &dest,
+        Some(&previous),
+        |_, _| {},
+    )
+    .await
+    .expect("a 304 is not an error");
+    assert_eq!(outcome, DownloadOutcome::NotModified);
+    assert_eq!(
+        std::fs::read(&dest).unwrap(),
+        b"gammel",
+        "304 leaves the file alone"
+    );
+    let heads = server.requests.lock().unwrap().clone();
+    assert!(
+        heads[0].contains("if-modified-since: mon, 02 jun 2025 01:00:29 gmt"),
+        "both validators are sent: {heads:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_connection_keeps_the_old_file() {
+    let ca = test_ca("SOR test-CA");
+    let server = serve(&ca, |_| Reply::Drop {
+        body: payload(500_000),
+        sent: 120_000,
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("Sor.zip");
+    std::fs::write(&dest, b"forrige SOR-fil").unwrap();
+    let mut last = 0;
+    let err = download(&options(&server.url, &ca), &dest, None, |done, _| {
+        last = done
+    })
+    .await
+    .expect_err("half a body must not count as a download");
+    assert!(
+        matches!(
+            err,
+            SorError::Interrupted {
+                total: Some(500_000),
+                ..
+            }
+        ),
+        "the error says the transfer broke: {err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("forbindelsen til 127.0.0.1 blev afbrudt")
+            && text.contains(" af 500000;")
+            && text.contains("den tidligere SOR-fil er bevaret"),
+        "{text}"
+    );
+    assert!(
+        last > 0 && last < 500_000,
+        "some bytes arrived before the cut: {last}"
+    );
+    assert_eq!(
+        std::fs::read(&dest).unwrap(),
+        b"forrige SOR-fil",
+        "the previous file is intact"
+    );
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1, "the partial temporary file is removed");
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_rejected() {
+    let server_ca = test_ca("Ukendt CA");
+    let trusted_ca = test_ca("SOR test-CA");
+    let server = serve(&server_ca, |_| Reply::Full {
+        status: "200 OK",
+        headers: vec![],
+        body: "bør aldrig nå frem".as_bytes().to_vec(),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("Sor.zip");
+    let err = download(&options(&server.url, &trusted_ca), &dest, None, |_, _| {})
+        .await
+        .expect_err("a certificate from an unknown CA must be refused");
+    assert!(matches!(err, SorError::Untrusted { .. }), "{err:?}");
+    assert!(err.to_string().contains("certifikat"), "{err}");
+    assert!(
+        !dest.exists(),
+        "nothing is written from an untrusted server"
+    );
+}
+
+#[tokio::test]
+async fn no_listener_means_a_clear_offline_message() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let ca = test_ca("SOR test-CA");
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("https://127.0.0.1:{port}/Sor.zip");
+    let err = download(
+        &options(&url, &ca),
+        &dir.path().join("Sor.zip"),
+        None,
+        |_, _| {},
+    )
+    .await
+    .expect_err("nobody listens on that port");
+    assert_eq!(
+        err.to_string(),
+        "Kan ikke hente SOR-data: ingen netværksforbindelse til 127.0.0.1"
+    );
+}
+
+#[tokio::test]
+async fn plain_http_and_error_statuses_are_refused() {
+    let ca = test_ca("SOR test-CA");
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("Sor.zip");
+    let err = download(
+        &options("http://127.0.0.1:1/Sor.zip", &ca),
+        &dest,
+        None,
+        |_, _| {},
+    )
+    .await
+    .expect_err("http:// is not allowed");
+    assert!(matches!(err, SorError::BadUrl { .. }), "{err:?}");
+
+    let server = serve(&ca, |_| Reply::Full {
+        status: "404 Not Found",
+        headers: vec![],
+        body: b"findes ikke".to_vec(),
+    })
+    .await;
+    let err = download(&options(&server.url, &ca), &dest, None, |_, _| {})
+        .await
+        .expect_err("404 is an error");
+    assert!(
+        err.to_string().ends_with("svarede med HTTP-status 404"),
+        "{err}"
+    );
+    assert!(!dest.exists());
+}
