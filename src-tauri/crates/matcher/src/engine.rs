@@ -2,6 +2,7 @@
 //! as evidence for their children), then create, delete and update proposals.
 
 use crate::context::{Context, SorView};
+use crate::kle::{is_support_name, type_for_class};
 use crate::score::{candidates, fmt_score, linked_ancestor, score_pair, LinkState, Scored, DECISIVE};
 use crate::update::{material_changes, municipality_words};
 use crate::{MatchInput, MatchOutput, MatchStats};
@@ -16,6 +17,12 @@ pub const LINK_THRESHOLD: f64 = 4.0;
 /// ...and this lead over the runner-up (both for the ORG unit and for the SOR entity).
 pub const LINK_MARGIN: f64 = 1.5;
 const MAX_ROUNDS: usize = 6;
+
+struct Relevance {
+    type_code: String,
+    label: String,
+    why: String,
+}
 
 struct LinkFinding {
     o: usize,
@@ -318,6 +325,65 @@ impl<'a> Engine<'a> {
             .find(|&i| self.ctx.sor[i].active && self.ctx.sor[i].e.type_code.as_deref() == Some(t))
     }
 
+    /// Why an ORG unit belongs in SOR, and as what: its own KLE numbers; else (no KLE at all,
+    /// not a support unit) its parent's relevance, the type of the SOR unit its parent is
+    /// linked to, or the type its name says.
+    fn relevance(&self, o: usize, depth: usize) -> Option<Relevance> {
+        let ov = &self.ctx.org[o];
+        if let Some((rule, kle)) = ov.rule {
+            return Some(Relevance {
+                type_code: rule.sor_type_code.clone(),
+                label: rule.label.clone(),
+                why: format!("KLE {kle} gør enheden relevant for SOR som '{}'", rule.label),
+            });
+        }
+        if !ov.u.kle.is_empty() || depth > 16 || Some(o) == self.ctx.org_root || is_support_name(&ov.name.folded) {
+            return None;
+        }
+        let label_of = |code: &str| {
+            self.ctx
+                .input
+                .kle_rules
+                .iter()
+                .find(|r| r.sor_type_code == code)
+                .map_or_else(|| format!("SOR-type {code}"), |r| r.label.clone())
+        };
+        if let Some(p) = ov.parent {
+            if let Some(r) = self.relevance(p, depth + 1) {
+                return Some(Relevance {
+                    why: format!(
+                        "ingen KLE på enheden; den overordnede '{}' er relevant ({})",
+                        self.ctx.org[p].u.name, r.label
+                    ),
+                    ..r
+                });
+            }
+            if let Some(&s) = self.links.org_to_sor.get(&p) {
+                if level_of(&self.ctx.sor[s]) == SorLevel::Unit {
+                    let mut at = Some(s);
+                    while let Some(a) = at {
+                        if let Some(t) = self.ctx.sor[a].type_code {
+                            return Some(Relevance {
+                                type_code: t.to_string(),
+                                label: label_of(t),
+                                why: format!(
+                                    "ingen KLE på enheden; den overordnede er koblet til SOR-enheden '{}'",
+                                    self.ctx.sor[s].e.name
+                                ),
+                            });
+                        }
+                        at = self.ctx.sor[a].parent;
+                    }
+                }
+            }
+        }
+        ov.name.types.iter().find_map(|c| type_for_class(c)).map(|t| Relevance {
+            type_code: t.to_string(),
+            label: label_of(t),
+            why: format!("ingen KLE på enheden; navnet siger '{}'", label_of(t)),
+        })
+    }
+
     fn create_draft(&self, o: usize) -> Option<ProposalDraft> {
         let ov = &self.ctx.org[o];
         if !ov.active || self.links.org_to_sor.contains_key(&o) || Some(o) == self.ctx.org_root {
@@ -326,8 +392,8 @@ impl<'a> Engine<'a> {
         if self.ctx.input.rejected_creates.iter().any(|u| u == &ov.u.uuid) {
             return None;
         }
-        let (rule, kle) = ov.rule?;
-        let parent = self.create_parent(o, Some(rule.sor_type_code.as_str()));
+        let rel = self.relevance(o, 0)?;
+        let parent = self.create_parent(o, Some(rel.type_code.as_str()));
         let address = ov
             .u
             .postal()
@@ -336,7 +402,7 @@ impl<'a> Engine<'a> {
         let mut contributions = vec![Contribution {
             field: "kle".into(),
             weight: 0.0,
-            detail: format!("KLE {kle} gør enheden relevant for SOR som '{}'", rule.label),
+            detail: rel.why.clone(),
         }];
         let why = match best {
             Some((s, score, _)) => {
@@ -355,7 +421,7 @@ impl<'a> Engine<'a> {
             sor_id: None,
             score: best.map_or(0.0, |b| b.1),
             explanation: Explanation {
-                summary: format!("Opret '{}' i SOR som {}: {why}.", ov.u.name, rule.label),
+                summary: format!("Opret '{}' i SOR som {}: {why}.", ov.u.name, rel.label),
                 contributions,
                 runner_up: best.map(|(s, score, _)| RunnerUp {
                     sor_id: self.ctx.sor[s].e.sor_id.clone(),
@@ -367,7 +433,7 @@ impl<'a> Engine<'a> {
             changes: Vec::new(),
             new_unit: Some(NewSorUnit {
                 name: ov.u.name.clone(),
-                type_code: Some(rule.sor_type_code.clone()),
+                type_code: Some(rel.type_code.clone()),
                 address,
                 parent_sor_id: parent.map(|p| self.ctx.sor[p].e.sor_id.clone()),
             }),

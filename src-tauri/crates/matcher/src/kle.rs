@@ -70,7 +70,12 @@ fn segments(number: &str) -> Vec<&str> {
 /// Does a unit task with this number fall under the rule prefix? A task on a group covers
 /// every topic below it, so "27.42.00" falls under the rule "27.42.04" too.
 pub fn covers(rule_prefix: &str, task_number: &str) -> bool {
-    let r = segments(rule_prefix);
+    let r: Vec<&str> = rule_prefix
+        .trim()
+        .split('.')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     let t = segments(task_number);
     if r.is_empty() || t.is_empty() {
         return false;
@@ -125,6 +130,8 @@ mod tests {
         check("27.42.04", "27.42.04", true);
         check("27.42.04", "27.42.00", true);
         check("27.42.04", "27.42.08", false);
+        check("27.42.00", "27.42.08", false);
+        check("27.42.00", "27.42.00", true);
         check("29.1", "29.12.00", false);
         check("29.12", "29.120.00", false);
         check("27", "27.57.08", true);
@@ -153,4 +160,70 @@ mod tests {
         check(&rules, &["85.15.00"], None);
         check(&rules, &[], None);
     }
+
+    #[test]
+    fn support_units_are_told_from_care_units_by_name() {
+        fn check(folded: &str, expected: bool) {
+            assert_eq!(is_support_name(folded), expected, "is {folded:?} a support unit");
+        }
+        check("koekkenet", true);
+        check("plejecenter lindved koekken", true);
+        check("ledelse og administration", true);
+        check("planlaegning oest", true);
+        check("hjaelpemiddeldepotet", true);
+        check("team 1", false);
+        check("afsnit rosen", false);
+        check("boenhed roed", false);
+        check("gammel skole plejecenter", false);
+    }
+}
+
+/// Word stems of units that support a place of care without being one (kitchen,
+/// administration, planning, authority): a unit without KLE numbers named like this does not
+/// inherit its parent's relevance.
+const SUPPORT_STEMS: &[&str] = &[
+    "administration",
+    "ledelse",
+    "sekretariat",
+    "stab",
+    "koekken",
+    "kantine",
+    "planlaegning",
+    "disponering",
+    "koordinering",
+    "visitation",
+    "myndighed",
+    "depot",
+    "hjaelpemiddel",
+    "oekonomi",
+    "personale",
+    "rengoering",
+    "vaskeri",
+    "forvaltning",
+    "kommunikation",
+    "udvikling",
+    "service",
+];
+
+/// Is this (folded) name that of a support unit?
+pub fn is_support_name(folded: &str) -> bool {
+    folded
+        .split(' ')
+        .any(|w| w == "adm" || w == "it" || w == "hr" || SUPPORT_STEMS.iter().any(|s| w.contains(s)))
+}
+
+/// The SOR type a generic name word signals (see `normalize::GENERIC_WORDS`).
+pub fn type_for_class(class: &str) -> Option<&'static str> {
+    Some(match class {
+        "pleje" | "demens" => "42665001",
+        "hjemmepleje" => "554821000005109",
+        "sygepleje" => "550621000005101",
+        "sundhedspleje" => "554021000005101",
+        "tandpleje" => "550691000005104",
+        "genoptraening" => "546811000005109",
+        "sundhedscenter" => "264361005",
+        "aktivitet" => "554881000005108",
+        "bosted" => "554221000005108",
+        _ => return None,
+    })
 }

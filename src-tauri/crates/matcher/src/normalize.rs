@@ -40,9 +40,9 @@ pub fn fold(s: &str) -> String {
 /// Common abbreviations in names and street names, spelt out (after folding).
 fn expand_abbreviation(token: &str) -> &str {
     match token {
-        "sdr" => "soendre",
-        "ndr" => "nordre",
-        "nr" => "noerre",
+        "sdr" | "soendre" | "soender" => "soender",
+        "ndr" | "nordre" => "nordre",
+        "nr" | "noerre" => "noerre",
         "oe" | "oestre" => "oestre",
         "vestr" => "vestre",
         "skt" | "sct" | "st" | "sankt" => "sankt",
@@ -59,8 +59,8 @@ const GENERIC_WORDS: &[(&str, &str)] = &[
     ("plejecenter", "pleje"),
     ("plejecentret", "pleje"),
     ("plejecenteret", "pleje"),
-    ("plejecentre", "pleje"),
-    ("plejecentrene", "pleje"),
+    ("plejecentre", ""),
+    ("plejecentrene", ""),
     ("plejehjem", "pleje"),
     ("plejehjemmet", "pleje"),
     ("plejehjemmene", "pleje"),
@@ -95,6 +95,9 @@ const GENERIC_WORDS: &[(&str, &str)] = &[
     ("traeningscentret", "genoptraening"),
     ("rehabilitering", "genoptraening"),
     ("rehabiliteringscenter", "genoptraening"),
+    ("rehabiliteringscentret", "genoptraening"),
+    ("sundhedshus", "sundhedscenter"),
+    ("sundhedshuset", "sundhedscenter"),
     ("sundhedscenter", "sundhedscenter"),
     ("sundhedscentret", "sundhedscenter"),
     ("aktivitetscenter", "aktivitet"),
@@ -155,10 +158,24 @@ const GENERIC_SUFFIXES: &[&str] = &[
     "center",
 ];
 
+/// The type class of a generic word, tolerating one typo in words of six letters or more
+/// ("enehd" is not, "rehabiliteringscentet" is "rehabiliteringscentret").
 fn generic_class(token: &str) -> Option<&'static str> {
+    if let Some((_, class)) = GENERIC_WORDS.iter().find(|(w, _)| *w == token) {
+        return Some(class);
+    }
+    let n = token.len();
+    if n < 6 {
+        return None;
+    }
     GENERIC_WORDS
         .iter()
-        .find(|(w, _)| *w == token)
+        .find(|(w, _)| {
+            w.len() >= 6
+                && w.len().abs_diff(n) <= 1
+                && w.as_bytes()[0] == token.as_bytes()[0]
+                && strsim::damerau_levenshtein(w, token) <= 1
+        })
         .map(|(_, class)| *class)
 }
 
@@ -267,6 +284,9 @@ pub fn street_key(street: &str) -> String {
         } else if lower.ends_with("gd.") {
             raw.push_str(&lower[..lower.len() - 3]);
             raw.push_str("gade");
+        } else if lower.len() > 3 && lower.ends_with("g.") {
+            raw.push_str(&lower[..lower.len() - 2]);
+            raw.push_str("gade");
         } else if lower == "pl." {
             raw.push_str("plads");
         } else {
@@ -297,7 +317,7 @@ fn norm_number(n: &str) -> Option<String> {
 
 fn norm_floor(f: &str) -> Option<String> {
     let f = fold(f).replace(' ', "");
-    let f = f.trim_end_matches('.').to_string();
+    let f = f.trim_end_matches("sal").trim_end_matches('.').to_string();
     match f.as_str() {
         "" => None,
         "st" | "stuen" | "stueplan" | "stueetage" | "0" => Some("st".into()),
@@ -358,7 +378,7 @@ fn parse_floor_door(part: &str) -> Option<(Option<String>, Option<String>)> {
     let spaced = part.replace('.', ". ");
     let tokens: Vec<&str> = spaced
         .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|t| !t.is_empty() && *t != ".")
+        .filter(|t| !t.is_empty() && *t != "." && !t.eq_ignore_ascii_case("sal"))
         .collect();
     match tokens.as_slice() {
         [f] if is_floor_token(f) => Some((norm_floor(f), None)),
@@ -493,7 +513,8 @@ mod tests {
         check("Ældre og Handicap, Odense Kommune", &odense, &["aeldre", "handicap"], &[]);
         check("Plejecentret Skt. Klemens", &odense, &["sankt", "klemens"], &["pleje"]);
         check("Plejecentret Sankt Klemens", &odense, &["sankt", "klemens"], &["pleje"]);
-        check("Sdr. Tarup Plejecenter", &odense, &["soendre", "tarup"], &["pleje"]);
+        check("Sdr. Tarup Plejecenter", &odense, &["soender", "tarup"], &["pleje"]);
+        check("Sønder Tarup Plejecenter", &odense, &["soender", "tarup"], &["pleje"]);
         check("Gl. Dalum Plejecenter", &odense, &["gammel", "dalum"], &["pleje"]);
         check("Tandklinikken Bullerup", &odense, &["bullerup"], &["tandpleje"]);
         check("Hjemmeplejen", &odense, &[], &["hjemmepleje"]);
@@ -517,6 +538,7 @@ mod tests {
         check("Marbæk-Parken", "Marbækparken");
         check("HESTETORVET", "Hestetorvet");
         check("Lille Strandv.", "Lille Strandvej");
+        check("Ørstedsg.", "Ørstedsgade");
         assert_ne!(
             street_key("Engvejen"),
             street_key("Engvej"),
@@ -578,6 +600,11 @@ mod tests {
         check("Skovnæsv. 118, 5240 Odense NØ", Some(("Skovnæsv.", "118", None, None, Some("5240"))));
         check("Byvej 012, 1234 Korsbæk", Some(("Byvej", "12", None, None, Some("1234"))));
         check("Byvej 12 2. th, 1234 Korsbæk", Some(("Byvej", "12", Some("2"), Some("th"), Some("1234"))));
+        check(
+            "Ridehusgade 47B, 2. sal 4, 5000 Odense C",
+            Some(("Ridehusgade", "47B", Some("2"), Some("4"), Some("5000"))),
+        );
+        check("Vej 4B, 2. sal, 5000 Odense C", Some(("Vej", "4B", Some("2"), None, Some("5000"))));
         check("", None);
         check("5000 Odense C", None);
         check("Postboks", None);

@@ -14,9 +14,9 @@ fn policy_tokens(name: &str) -> Vec<String> {
         .split(' ')
         .filter(|t| !t.is_empty())
         .map(|t| match t {
-            "sdr" => "soendre",
-            "ndr" => "nordre",
-            "nr" => "noerre",
+            "sdr" | "soendre" | "soender" => "soender",
+            "ndr" | "nordre" => "nordre",
+            "nr" | "noerre" => "noerre",
             "skt" | "sct" => "sankt",
             "gl" => "gammel",
             other => other,
@@ -28,9 +28,14 @@ fn policy_tokens(name: &str) -> Vec<String> {
 /// The name as the update policy compares it.
 pub fn policy_name(name: &str, sor_parent_name: Option<&str>, municipality: &[String]) -> Vec<String> {
     let mut name = name.trim();
-    if let (Some(parent), Some((head, rest))) = (sor_parent_name, name.split_once(',')) {
-        if !parent.trim().is_empty() && fold(head) == fold(parent) && !rest.trim().is_empty() {
-            name = rest.trim();
+    if let Some(parent) = sor_parent_name.map(fold).filter(|p| !p.is_empty()) {
+        // The parent's own name may hold a comma ("Plejehjemmet X, Y Kommune, Afsnit 4").
+        for (i, _) in name.match_indices(',') {
+            let rest = name[i + 1..].trim();
+            if fold(&name[..i]) == parent && !rest.is_empty() {
+                name = rest;
+                break;
+            }
         }
     }
     let mut tokens = policy_tokens(name);
@@ -56,8 +61,8 @@ pub fn municipality_words(owner_name: &str) -> Vec<String> {
 fn addresses_agree(org: &AddressKey, sor: &AddressKey) -> bool {
     org.street == sor.street
         && org.number == sor.number
-        && org.floor == sor.floor
-        && org.door == sor.door
+        && (org.floor.is_none() || org.floor == sor.floor)
+        && (org.door.is_none() || org.door == sor.door)
         && (org.postcode.is_none() || org.postcode == sor.postcode)
 }
 
@@ -122,5 +127,8 @@ mod tests {
         check("Tandplejen Ravnebjerg", "Tandplejen rvnebjerg", None, &m, true);
         check("Aktivitetscenter Tusindfryd", "Aktivitetscentret Tusindfryd", None, &m, true);
         check("Hus Grøn", "Plejecenter Frydenlund, Hus Groen", Some("Plejecenter Lindved"), &m, true);
+        check("Afsnit 4", "Plejehjemmet Bellinge, Odense Kommune, Afsnit 4", Some("Plejehjemmet Bellinge, Odense Kommune"), &m, false);
+        check("Sønder Tarup Plejecenter", "Sdr. Tarup Plejecenter", None, &m, false);
+        check("Nørre Holluf", "Nr. Holluf - Odense Kommune", None, &m, false);
     }
 }
