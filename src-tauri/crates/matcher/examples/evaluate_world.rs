@@ -98,6 +98,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if show_misses {
             for m in want.difference(&got) {
                 println!("MISSED {:?}: {}", kind, label(m));
+                if kind == ProposalKind::Link {
+                    let (o, s) = m.split_once('|').unwrap_or((m, ""));
+                    println!("    gold pair features: {:?}", sorkomp_matcher::pair_features(&input, o, s));
+                    for d in sorkomp_matcher::rescore_unit(&input, o) {
+                        println!("    alone: {:?} {:?} score {:.1} runner {:?} gap {:?}", d.kind, d.sor_id, d.score, d.explanation.runner_up.as_ref().map(|r| (&r.name, r.score)), d.explanation.gap);
+                        for c in &d.explanation.contributions {
+                            println!("      {} {:.2} {}", c.field, c.weight, c.detail);
+                        }
+                    }
+                }
             }
             for m in got.difference(&want) {
                 println!("WRONG  {:?}: {}", kind, label(m));

@@ -214,7 +214,8 @@ impl<'a> Engine<'a> {
         for round in 0..MAX_ROUNDS {
             self.rounds = round + 1;
             let mut rows: Vec<(usize, Vec<Scored>)> = Vec::new();
-            let mut column: HashMap<usize, (usize, f64, f64)> = HashMap::new();
+            // SOR entity -> (best active claimant, its score, second active score, best INAKTIV score).
+            let mut column: HashMap<usize, (usize, f64, f64, f64)> = HashMap::new();
             for o in 0..self.ctx.org.len() {
                 if self.links.org_to_sor.contains_key(&o) || Some(o) == self.ctx.org_root {
                     continue;
@@ -223,10 +224,15 @@ impl<'a> Engine<'a> {
                 if round == 0 {
                     self.candidate_pairs += row.len();
                 }
+                let active = self.ctx.org[o].active;
                 for sc in &row {
-                    let e = column.entry(sc.sor).or_insert((usize::MAX, f64::NEG_INFINITY, f64::NEG_INFINITY));
-                    if sc.score > e.1 {
-                        *e = (o, sc.score, e.1);
+                    let e = column
+                        .entry(sc.sor)
+                        .or_insert((usize::MAX, f64::NEG_INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY));
+                    if !active {
+                        e.3 = e.3.max(sc.score);
+                    } else if sc.score > e.1 {
+                        *e = (o, sc.score, e.1, e.3);
                     } else if sc.score > e.2 {
                         e.2 = sc.score;
                     }
@@ -242,7 +248,9 @@ impl<'a> Engine<'a> {
                 self.best.insert(*o, (top.sor, top.score, runner));
                 let row_gap = runner.map_or(f64::INFINITY, |r| top.score - r.1);
                 let col = column[&top.sor];
-                let col_ok = col.0 == *o && top.score - col.2 >= LINK_MARGIN;
+                // Another active unit must trail by the margin; an INAKTIV unit that fits the SOR
+                // entity better means the entity is its (to be closed), not this unit's.
+                let col_ok = col.0 == *o && top.score - col.2 >= LINK_MARGIN && col.3 < top.score;
                 if top.score >= LINK_THRESHOLD && row_gap >= LINK_MARGIN && col_ok {
                     accept.push((*o, top.sor, top.score));
                 }

@@ -158,20 +158,20 @@ const GENERIC_SUFFIXES: &[&str] = &[
     "center",
 ];
 
-/// The type class of a generic word, tolerating one typo in words of six letters or more
-/// ("enehd" is not, "rehabiliteringscentet" is "rehabiliteringscentret").
+/// The type class of a generic word, tolerating one typo in words of five letters or more
+/// ("enehd" is "enhed", "rehabiliteringscentet" is "rehabiliteringscentret").
 fn generic_class(token: &str) -> Option<&'static str> {
     if let Some((_, class)) = GENERIC_WORDS.iter().find(|(w, _)| *w == token) {
         return Some(class);
     }
     let n = token.len();
-    if n < 6 {
+    if n < 5 {
         return None;
     }
     GENERIC_WORDS
         .iter()
         .find(|(w, _)| {
-            w.len() >= 6
+            w.len() >= 5
                 && w.len().abs_diff(n) <= 1
                 && w.as_bytes()[0] == token.as_bytes()[0]
                 && strsim::damerau_levenshtein(w, token) <= 1

@@ -11,6 +11,17 @@ use strsim::jaro_winkler;
 /// Score given to decisive evidence (SOR code carried in ORG, equal own EAN).
 pub const DECISIVE: f64 = 30.0;
 
+/// SOR types that are easily confused in practice count as one family for the KLE check:
+/// the social services (bosted, handicap, psykiatri, aktivitet) and home care (hjemmepleje,
+/// hjemmesygepleje).
+fn type_family(code: &str) -> &str {
+    match code {
+        "554221000005108" | "554871000005105" | "554861000005100" | "554881000005108" => "social",
+        "554821000005109" | "550621000005101" => "hjemme",
+        other => other,
+    }
+}
+
 /// Current links during a run: ORG index <-> SOR index (subtree).
 #[derive(Default, Clone)]
 pub struct LinkState {
@@ -117,6 +128,11 @@ fn compare_words(a: &[String], b: &[String], ka: &NameKey, kb: &NameKey) -> (Nam
     }
     if !shared.is_empty() {
         return (NameLevel::Partial, shared);
+    }
+    // "Afsnit 2" is never "Afsnit 3", however alike the rest.
+    let numbers = |v: &[&str]| v.iter().filter(|w| w.chars().any(|c| c.is_ascii_digit())).map(|w| w.to_string()).collect::<Vec<_>>();
+    if numbers(&sa) != numbers(&sb) {
+        return (NameLevel::None, shared);
     }
     let ja = sa.join(" ");
     let jb = sb.join(" ");
@@ -298,6 +314,7 @@ pub fn score_pair(ctx: &Context, links: &LinkState, weights: &Weights, o: usize,
     // KLE <-> SOR type.
     let kle_type = match (ov.types.is_empty(), sv.type_code) {
         (false, Some(t)) if ov.types.contains(&t) => "agree",
+        (false, Some(t)) if ov.types.iter().any(|o| type_family(o) == type_family(t)) => "unknown",
         (false, Some(_)) => "disagree",
         _ => "unknown",
     };
