@@ -162,7 +162,10 @@ pub fn parse_page(json: &[u8], source: &str) -> Result<OrgPage, FkOrgError> {
     let errors = response.errors.unwrap_or_default();
     let connection = response.data.and_then(|d| d.organisation_enhed_liste);
     let only_warnings = !errors.is_empty() && errors.iter().all(GqlError::is_warning);
-    if !errors.is_empty() && !(only_warnings && connection.is_some()) {
+    // Errors marked as warnings that come with data (the schema's "empty role title" case) do
+    // not stop the import; any other error does.
+    let usable = errors.is_empty() || (only_warnings && connection.is_some());
+    if !usable {
         let messages: Vec<String> = errors.iter().map(GqlError::describe).collect();
         return Err(FkOrgError::GraphQl {
             source_name: source.to_string(),

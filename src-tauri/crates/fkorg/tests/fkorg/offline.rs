@@ -193,6 +193,25 @@ fn ignores_unknown_fields_and_classifies_unknown_roles() {
     );
 }
 
+#[test]
+fn graphql_warnings_with_data_are_kept_but_errors_are_not() {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&page(vec![node(ROOT, None, "AKTIV")])).unwrap();
+    v["errors"] = json!([{"message": "Rolle-titel kunne ikke hentes fra Klassifikation", "extensions": {"severity": "WARNING"}}]);
+    let p = parse_page(&serde_json::to_vec(&v).unwrap(), "side.json")
+        .expect("warnings do not stop the import");
+    assert_eq!(p.units.len(), 1);
+    assert!(
+        p.warnings.iter().any(|w| w.contains("Rolle-titel")),
+        "the warning is passed on: {:?}",
+        p.warnings
+    );
+    v["errors"][0]["extensions"] = json!({"classification": "DataFetchingException"});
+    let err = parse_page(&serde_json::to_vec(&v).unwrap(), "side.json")
+        .expect_err("a real error with data still fails");
+    assert_eq!(err.code(), "fkorg.graphql", "{err}");
+}
+
 /// Each bad page must fail with an error naming the file, the unit and the field.
 fn check_err(bytes: &[u8], expected_code: &str, must_mention: &[&str]) {
     let err = parse_page(bytes, "aktiv-0007.json").expect_err("bad page must be refused");
