@@ -460,10 +460,34 @@ impl FkOrgClient {
     }
 
     fn transport_error(&self, url: &str, e: &reqwest::Error) -> FkOrgError {
-        if let Some(detail) = tls_problem(e) {
+        match tls_problem(e) {
+            Some(rustls::Error::InvalidCertificate(why)) => {
+                return FkOrgError::ServerCertificate {
+                    url: url.to_string(),
+                    detail: format!("{why:?}"),
+                }
+            }
+            Some(other) => {
+                return FkOrgError::TlsRejected {
+                    url: url.to_string(),
+                    detail: other.to_string(),
+                }
+            }
+            None => {}
+        }
+        // Some connectors box the rustls error so it cannot be downcast; rustls's own wording
+        // then tells the two cases apart.
+        let chain = error_chain(e);
+        if let Some(at) = chain.find("invalid peer certificate") {
+            return FkOrgError::ServerCertificate {
+                url: url.to_string(),
+                detail: chain[at..].to_string(),
+            };
+        }
+        if let Some(at) = chain.find("received fatal alert") {
             return FkOrgError::TlsRejected {
                 url: url.to_string(),
-                detail,
+                detail: chain[at..].to_string(),
             };
         }
         if e.is_timeout() {
@@ -474,7 +498,7 @@ impl FkOrgClient {
         }
         FkOrgError::Connect {
             url: url.to_string(),
-            detail: error_chain(e),
+            detail: chain,
         }
     }
 }
@@ -509,15 +533,16 @@ fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Err
 }
 
 /// The rustls error in an error's chain, if the failure was the TLS handshake.
-fn tls_problem(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+/// `InvalidCertificate` means we refused the server; an alert means the server refused us.
+fn tls_problem(e: &(dyn std::error::Error + 'static)) -> Option<rustls::Error> {
     let mut current = Some(e);
     while let Some(err) = current {
         if let Some(r) = err.downcast_ref::<rustls::Error>() {
-            return Some(r.to_string());
+            return Some(r.clone());
         }
         if let Some(io) = err.downcast_ref::<std::io::Error>() {
             if let Some(r) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                return Some(r.to_string());
+                return Some(r.clone());
             }
         }
         current = err.source();

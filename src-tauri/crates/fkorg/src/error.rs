@@ -96,6 +96,9 @@ pub enum FkOrgError {
     #[error("Forbindelsen til {url} blev afvist under TLS-håndtrykket ({detail}). Kontrollér at funktionscertifikatet er det rigtige og er godkendt i serviceaftalen")]
     TlsRejected { url: String, detail: String },
 
+    #[error("Serveren {url} har et certifikat, der ikke kan godkendes ({detail}); forbindelsen er afbrudt. Kontrollér adressen og miljøet (test/produktion)")]
+    ServerCertificate { url: String, detail: String },
+
     #[error("Kan ikke få forbindelse til {url}: {detail}")]
     Connect { url: String, detail: String },
 
@@ -141,6 +144,7 @@ impl FkOrgError {
             FkOrgError::Certificate(_) => "fkorg.certificate",
             FkOrgError::Config(_) => "fkorg.config",
             FkOrgError::TlsRejected { .. } => "fkorg.tls_rejected",
+            FkOrgError::ServerCertificate { .. } => "fkorg.server_certificate",
             FkOrgError::Connect { .. } => "fkorg.connect",
             FkOrgError::Timeout { .. } => "fkorg.timeout",
             FkOrgError::Http { .. } => "fkorg.http",

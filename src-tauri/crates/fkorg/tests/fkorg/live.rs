@@ -572,6 +572,29 @@ async fn a_certificate_from_another_ca_is_rejected_clearly() {
 }
 
 #[tokio::test]
+async fn a_server_with_an_untrusted_certificate_is_refused() {
+    let (pki, state, addr) = setup().await;
+    let mut c = config(&pki, addr, pem_of(&pki.client));
+    c.extra_root_certs.clear();
+    let client = FkOrgClient::new(c).unwrap();
+    let err = client
+        .fetch_all(|_| {})
+        .await
+        .expect_err("the test CA is not trusted now");
+    assert_eq!(
+        err.code(),
+        "fkorg.server_certificate",
+        "our side refused the server: {err}"
+    );
+    assert!(err.to_string().contains("Serveren"), "{err}");
+    assert_eq!(
+        state.tokens_issued.load(Ordering::SeqCst),
+        0,
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
 async fn a_wrong_pkcs12_password_is_a_certificate_error() {
     let (pki, _state, addr) = setup().await;
     let cert = ClientCertificate::Pkcs12 {
