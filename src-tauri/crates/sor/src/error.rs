@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::rc::Rc;
 
 /// A place in an input file: the file name and the 1-based line and column (column in bytes).
@@ -138,14 +138,13 @@ impl LineIndex {
 
     /// 1-based (line, column) of byte offset `pos`.
     pub(crate) fn locate(&self, pos: u64) -> (u64, u64) {
-        let after = self.recent.iter().rev().take_while(|&&o| o >= pos).count() as u64;
+        let before = self.recent.partition_point(|&o| o < pos);
+        let after = (self.recent.len() - before) as u64;
         let line = self.newlines - after + 1;
-        let line_start = self
-            .recent
-            .iter()
-            .rev()
-            .find(|&&o| o < pos)
-            .or(self.last_forgotten.as_ref())
+        let line_start = before
+            .checked_sub(1)
+            .map(|i| self.recent[i])
+            .or(self.last_forgotten)
             .map(|o| o + 1)
             .unwrap_or(0);
         (line, pos.saturating_sub(line_start) + 1)
@@ -153,53 +152,49 @@ impl LineIndex {
 }
 
 /// A reader that feeds every byte it passes on into a shared [`LineIndex`].
+/// A `BufRead` that feeds every byte it exposes into a shared [`LineIndex`], without copying.
 /// A UTF-8 byte order mark at the very start is dropped here, so that the parser's byte
 /// positions and the index agree.
 pub(crate) struct Counting<R> {
     pub(crate) inner: R,
     pub(crate) index: Rc<RefCell<LineIndex>>,
     pub(crate) at_start: bool,
-    pub(crate) pending: Vec<u8>,
+    /// Absolute offset of the start of `inner`'s current buffer.
+    pub(crate) consumed: u64,
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-impl<R: std::io::BufRead> Read for Counting<R> {
+impl<R: BufRead> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         if self.at_start {
             self.at_start = false;
-            // Look at the first bytes without consuming them; a BOM may arrive split.
-            let mut head = Vec::with_capacity(3);
-            while head.len() < 3 {
-                let avail = self.inner.fill_buf()?;
-                if avail.is_empty() {
-                    break;
-                }
-                let take = (3 - head.len()).min(avail.len());
-                head.extend_from_slice(&avail[..take]);
-                self.inner.consume(take);
-            }
-            if head != BOM {
-                let n = head.len().min(buf.len());
-                buf[..n].copy_from_slice(&head[..n]);
-                self.index.borrow_mut().record(&buf[..n]);
-                if n < head.len() {
-                    // buf is tiny (never with BufReader); keep the rest for the next read.
-                    self.pending.extend_from_slice(&head[n..]);
-                }
-                return Ok(n);
+            if self.inner.fill_buf()?.starts_with(BOM) {
+                self.inner.consume(BOM.len());
             }
         }
-        if !self.pending.is_empty() {
-            let n = self.pending.len().min(buf.len());
-            buf[..n].copy_from_slice(&self.pending[..n]);
-            self.pending.drain(..n);
-            self.index.borrow_mut().record(&buf[..n]);
-            return Ok(n);
+        let buf = self.inner.fill_buf()?;
+        let mut index = self.index.borrow_mut();
+        let seen = index.read.saturating_sub(self.consumed) as usize;
+        if buf.len() > seen {
+            index.record(&buf[seen..]);
         }
-        let n = self.inner.read(buf)?;
-        self.index.borrow_mut().record(&buf[..n]);
-        Ok(n)
+        Ok(buf)
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.consumed += amt as u64;
+        self.inner.consume(amt);
     }
 }
 

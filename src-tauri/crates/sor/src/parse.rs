@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::rc::Rc;
 
 use quick_xml::events::{BytesStart, Event};
@@ -59,15 +59,12 @@ pub fn read_entities<R: BufRead>(
     on_entity: impl FnMut(SorEntity) -> Result<(), SorError>,
 ) -> Result<SorHeader, SorError> {
     let index = Rc::new(RefCell::new(LineIndex::default()));
-    let counted = BufReader::with_capacity(
-        64 * 1024,
-        Counting {
-            inner: reader,
-            index: index.clone(),
-            at_start: true,
-            pending: Vec::new(),
-        },
-    );
+    let counted = Counting {
+        inner: reader,
+        index: index.clone(),
+        at_start: true,
+        consumed: 0,
+    };
     let mut xml = NsReader::from_reader(counted);
     let config = xml.config_mut();
     config.expand_empty_elements = true;
@@ -294,26 +291,25 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         loop {
             buf.clear();
             let pos = xml.buffer_position();
-            let skipping = self.stack.last() == Some(&Ctx::Skip);
-            let (ns, event) = if skipping {
-                // Inside an unknown element: names are not needed, only nesting.
-                let ev = xml.read_event_into(&mut buf);
-                (None, ev)
-            } else {
-                match xml.read_resolved_event_into(&mut buf) {
-                    Ok((ResolveResult::Bound(ns), ev)) => (Some(ns_of(ns.as_ref())), Ok(ev)),
-                    Ok((ResolveResult::Unbound, ev)) => (None, Ok(ev)),
-                    Ok((ResolveResult::Unknown(prefix), _)) => {
-                        return Err(self.format_err(
-                            pos,
-                            format!(
-                                "præfikset '{}' er ikke erklæret med et navnerum (xmlns)",
-                                String::from_utf8_lossy(&prefix)
-                            ),
-                        ))
+            // Only start tags need their namespace; end tags are matched by quick-xml.
+            let event = xml.read_event_into(&mut buf);
+            let ns = match &event {
+                Ok(Event::Start(e) | Event::Empty(e)) if self.stack.last() != Some(&Ctx::Skip) => {
+                    match xml.resolver().resolve_element(e.name()).0 {
+                        ResolveResult::Bound(ns) => Some(ns_of(ns.as_ref())),
+                        ResolveResult::Unbound => None,
+                        ResolveResult::Unknown(prefix) => {
+                            return Err(self.format_err(
+                                pos,
+                                format!(
+                                    "præfikset '{}' er ikke erklæret med et navnerum (xmlns)",
+                                    String::from_utf8_lossy(&prefix)
+                                ),
+                            ))
+                        }
                     }
-                    Err(e) => (None, Err(e)),
                 }
+                _ => None,
             };
             let event = match event {
                 Ok(ev) => ev,
