@@ -288,6 +288,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
 
     fn run<R: BufRead>(mut self, xml: &mut NsReader<R>) -> Result<SorHeader, SorError> {
         let mut buf = Vec::with_capacity(4096);
+        let mut skip_buf = Vec::with_capacity(4096);
         loop {
             buf.clear();
             let pos = xml.buffer_position();
@@ -316,11 +317,27 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                 Err(e) => return Err(self.xml_error(e, xml.error_position())),
             };
             match event {
-                Event::Start(e) => self.start(&e, ns, pos, xml)?,
+                Event::Start(e) => {
+                    self.start(&e, ns, pos, xml)?;
+                    if self.stack.last() == Some(&Ctx::Skip) {
+                        // An element this parser does not use: skip its whole subtree at once.
+                        self.stack.pop();
+                        let name = e.name().as_ref().to_vec();
+                        skip_buf.clear();
+                        xml.read_to_end_into(quick_xml::name::QName(&name), &mut skip_buf)
+                            .map_err(|err| self.xml_error(err, xml.error_position()))?;
+                    }
+                }
                 Event::End(_) => self.end(pos)?,
                 Event::Empty(e) => {
                     self.start(&e, ns, pos, xml)?;
                     self.end(pos)?;
+                }
+                Event::Text(t) if !self.capturing() => {
+                    // Whitespace between elements: only check it is valid UTF-8.
+                    if !t.is_ascii() && std::str::from_utf8(&t).is_err() {
+                        return Err(self.format_err(pos, INVALID_UTF8));
+                    }
                 }
                 Event::Text(t) => {
                     let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
@@ -378,11 +395,15 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         }
     }
 
-    fn push_text(&mut self, s: &str) {
-        if matches!(
+    fn capturing(&self) -> bool {
+        matches!(
             self.stack.last(),
             Some(Ctx::Field(_)) | Some(Ctx::Replacement(_))
-        ) {
+        )
+    }
+
+    fn push_text(&mut self, s: &str) {
+        if self.capturing() {
             self.text.push_str(s);
         }
     }
