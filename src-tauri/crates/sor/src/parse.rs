@@ -288,7 +288,6 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
 
     fn run<R: BufRead>(mut self, xml: &mut NsReader<R>) -> Result<SorHeader, SorError> {
         let mut buf = Vec::with_capacity(4096);
-        let mut skip_buf = Vec::with_capacity(4096);
         loop {
             buf.clear();
             let pos = xml.buffer_position();
@@ -317,17 +316,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                 Err(e) => return Err(self.xml_error(e, xml.error_position())),
             };
             match event {
-                Event::Start(e) => {
-                    self.start(&e, ns, pos, xml)?;
-                    if self.stack.last() == Some(&Ctx::Skip) {
-                        // An element this parser does not use: skip its whole subtree at once.
-                        self.stack.pop();
-                        let name = e.name().as_ref().to_vec();
-                        skip_buf.clear();
-                        xml.read_to_end_into(quick_xml::name::QName(&name), &mut skip_buf)
-                            .map_err(|err| self.xml_error(err, xml.error_position()))?;
-                    }
-                }
+                Event::Start(e) => self.start(&e, ns, pos, xml)?,
                 Event::End(_) => self.end(pos)?,
                 Event::Empty(e) => {
                     self.start(&e, ns, pos, xml)?;
