@@ -9,26 +9,49 @@
 
 use serde_json::Value;
 use sorkomp_matcher::{default_kle_rules, run, ExistingLink, MatchInput, Weights};
-use sorkomp_model::{AddressRole, KleTask, OrgAddress, OrgStatus, OrgUnit, ProposalKind, SorEntity};
+use sorkomp_model::{
+    AddressRole, KleTask, OrgAddress, OrgStatus, OrgUnit, ProposalKind, SorEntity,
+};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn prf(got: &BTreeSet<String>, want: &BTreeSet<String>) -> (f64, f64, f64) {
     let tp = got.intersection(want).count() as f64;
-    let p = if got.is_empty() { 1.0 } else { tp / got.len() as f64 };
-    let r = if want.is_empty() { 1.0 } else { tp / want.len() as f64 };
-    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    let p = if got.is_empty() {
+        1.0
+    } else {
+        tp / got.len() as f64
+    };
+    let r = if want.is_empty() {
+        1.0
+    } else {
+        tp / want.len() as f64
+    };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
     (p, r, f)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let world = PathBuf::from(args.first().ok_or("usage: evaluate_world WORLD_DIR [--misses]")?);
+    let world = PathBuf::from(
+        args.first()
+            .ok_or("usage: evaluate_world WORLD_DIR [--misses]")?,
+    );
     let show_misses = args.iter().any(|a| a == "--misses");
     let gold: Value = serde_json::from_slice(&std::fs::read(world.join("gold.json"))?)?;
-    let cvr = gold["municipality"]["cvr"].as_str().unwrap_or_default().to_string();
-    let today = gold["world"]["snapshot"].as_str().unwrap_or("2025-01-01").to_string();
+    let cvr = gold["municipality"]["cvr"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let today = gold["world"]["snapshot"]
+        .as_str()
+        .unwrap_or("2025-01-01")
+        .to_string();
 
     let t = Instant::now();
     let mut sor: Vec<SorEntity> = Vec::new();
@@ -37,7 +60,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(())
     })?;
     let org = load_org_pages(&world.join("fkorg"))?;
-    println!("loaded {} SOR entities, {} ORG units in {:.0} ms", sor.len(), org.len(), t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "loaded {} SOR entities, {} ORG units in {:.0} ms",
+        sor.len(),
+        org.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
 
     let rules = default_kle_rules();
     let weights = Weights::default();
@@ -58,32 +86,55 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         v.as_array()
             .into_iter()
             .flatten()
-            .map(|l| format!("{}|{}", l["org_uuid"].as_str().unwrap_or(""), l["sor_id"].as_str().unwrap_or("")))
-            .collect()
-    };
-    let ids = |v: &Value| -> BTreeSet<String> {
-        v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)).collect()
-    };
-    let of_kind = |proposals: &[sorkomp_model::ProposalDraft], k: ProposalKind| -> BTreeSet<String> {
-        proposals
-            .iter()
-            .filter(|p| p.kind == k)
-            .map(|p| match k {
-                ProposalKind::Link | ProposalKind::Update => format!(
+            .map(|l| {
+                format!(
                     "{}|{}",
-                    p.org_uuid.as_deref().unwrap_or(""),
-                    p.sor_id.as_deref().unwrap_or("")
-                ),
-                ProposalKind::Create => p.org_uuid.clone().unwrap_or_default(),
-                ProposalKind::Delete => p.sor_id.clone().unwrap_or_default(),
+                    l["org_uuid"].as_str().unwrap_or(""),
+                    l["sor_id"].as_str().unwrap_or("")
+                )
             })
             .collect()
     };
-    let names: HashMap<&str, &str> = org.iter().map(|u| (u.uuid.as_str(), u.name.as_str())).collect();
-    let sor_names: HashMap<&str, &str> = sor.iter().map(|e| (e.sor_id.as_str(), e.name.as_str())).collect();
+    let ids = |v: &Value| -> BTreeSet<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect()
+    };
+    let of_kind =
+        |proposals: &[sorkomp_model::ProposalDraft], k: ProposalKind| -> BTreeSet<String> {
+            proposals
+                .iter()
+                .filter(|p| p.kind == k)
+                .map(|p| match k {
+                    ProposalKind::Link | ProposalKind::Update => format!(
+                        "{}|{}",
+                        p.org_uuid.as_deref().unwrap_or(""),
+                        p.sor_id.as_deref().unwrap_or("")
+                    ),
+                    ProposalKind::Create => p.org_uuid.clone().unwrap_or_default(),
+                    ProposalKind::Delete => p.sor_id.clone().unwrap_or_default(),
+                })
+                .collect()
+        };
+    let names: HashMap<&str, &str> = org
+        .iter()
+        .map(|u| (u.uuid.as_str(), u.name.as_str()))
+        .collect();
+    let sor_names: HashMap<&str, &str> = sor
+        .iter()
+        .map(|e| (e.sor_id.as_str(), e.name.as_str()))
+        .collect();
     let label = |key: &str| -> String {
         let (a, b) = key.split_once('|').unwrap_or((key, ""));
-        format!("{} [{}] | {} [{}]", names.get(a).copied().unwrap_or(""), a, sor_names.get(b).copied().unwrap_or(""), b)
+        format!(
+            "{} [{}] | {} [{}]",
+            names.get(a).copied().unwrap_or(""),
+            a,
+            sor_names.get(b).copied().unwrap_or(""),
+            b
+        )
     };
 
     let gold_links = pairs(&gold["links"]);
@@ -100,9 +151,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("MISSED {:?}: {}", kind, label(m));
                 if kind == ProposalKind::Link {
                     let (o, s) = m.split_once('|').unwrap_or((m, ""));
-                    println!("    gold pair features: {:?}", sorkomp_matcher::pair_features(&input, o, s));
+                    println!(
+                        "    gold pair features: {:?}",
+                        sorkomp_matcher::pair_features(&input, o, s)
+                    );
                     for d in sorkomp_matcher::rescore_unit(&input, o) {
-                        println!("    alone: {:?} {:?} score {:.1} runner {:?} gap {:?}", d.kind, d.sor_id, d.score, d.explanation.runner_up.as_ref().map(|r| (&r.name, r.score)), d.explanation.gap);
+                        println!(
+                            "    alone: {:?} {:?} score {:.1} runner {:?} gap {:?}",
+                            d.kind,
+                            d.sor_id,
+                            d.score,
+                            d.explanation.runner_up.as_ref().map(|r| (&r.name, r.score)),
+                            d.explanation.gap
+                        );
                         for c in &d.explanation.contributions {
                             println!("      {} {:.2} {}", c.field, c.weight, c.detail);
                         }
@@ -126,27 +187,56 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             manual: false,
         })
         .collect();
-    let input2 = MatchInput { links: &links, ..input };
+    let input2 = MatchInput {
+        links: &links,
+        ..input
+    };
     let t2 = Instant::now();
     let out2 = run(&input2);
     let second_ms = t2.elapsed().as_secs_f64() * 1e3;
     let want_updates = pairs(&gold["update"]);
     let got_updates = of_kind(&out2.proposals, ProposalKind::Update);
-    rows.push((ProposalKind::Update, prf(&got_updates, &want_updates), got_updates.len(), want_updates.len()));
+    rows.push((
+        ProposalKind::Update,
+        prf(&got_updates, &want_updates),
+        got_updates.len(),
+        want_updates.len(),
+    ));
     if show_misses {
         for m in want_updates.difference(&got_updates) {
             println!("MISSED Update: {}", label(m));
         }
         for m in got_updates.difference(&want_updates) {
-            let p = out2.proposals.iter().find(|p| p.kind == ProposalKind::Update && format!("{}|{}", p.org_uuid.as_deref().unwrap_or(""), p.sor_id.as_deref().unwrap_or("")) == *m);
+            let p = out2.proposals.iter().find(|p| {
+                p.kind == ProposalKind::Update
+                    && format!(
+                        "{}|{}",
+                        p.org_uuid.as_deref().unwrap_or(""),
+                        p.sor_id.as_deref().unwrap_or("")
+                    ) == *m
+            });
             println!("WRONG  Update: {} {:?}", label(m), p.map(|p| &p.changes));
         }
     }
-    println!("world: {}", world.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    println!(
+        "world: {}",
+        world
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    );
     println!("| kind | precision | recall | F1 | proposed | gold |");
     println!("|---|---|---|---|---|---|");
     for (k, (p, r, f), got, want) in &rows {
-        println!("| {} | {:.3} | {:.3} | {:.3} | {} | {} |", k.as_str(), p, r, f, got, want);
+        println!(
+            "| {} | {:.3} | {:.3} | {:.3} | {} | {} |",
+            k.as_str(),
+            p,
+            r,
+            f,
+            got,
+            want
+        );
     }
     println!(
         "first run {:.0} ms (matcher's own timing), second run {:.0} ms; candidate pairs {}, reduction ratio {:.4}, decisive {}, rounds {}",
@@ -172,7 +262,11 @@ fn load_org_pages(dir: &Path) -> Result<Vec<OrgUnit>, Box<dyn std::error::Error>
     let mut units = Vec::new();
     for f in files {
         let page: Value = serde_json::from_slice(&std::fs::read(&f)?)?;
-        for edge in page["data"]["organisationEnhedListe"]["edges"].as_array().into_iter().flatten() {
+        for edge in page["data"]["organisationEnhedListe"]["edges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             let n = &edge["node"];
             let s = |v: &Value| v.as_str().map(str::to_string);
             units.push(OrgUnit {
@@ -180,7 +274,8 @@ fn load_org_pages(dir: &Path) -> Result<Vec<OrgUnit>, Box<dyn std::error::Error>
                 name: s(&n["enhedsnavn"]).unwrap_or_default(),
                 user_key: s(&n["brugervendtNoegle"]),
                 parent_uuid: s(&n["overordnetEnhed"]["uuid"]),
-                status: OrgStatus::parse(n["tilstand"]["status"].as_str().unwrap_or("")).unwrap_or(OrgStatus::Aktiv),
+                status: OrgStatus::parse(n["tilstand"]["status"].as_str().unwrap_or(""))
+                    .unwrap_or(OrgStatus::Aktiv),
                 valid_from: s(&n["tilstand"]["fraTidspunkt"]),
                 valid_to: s(&n["tilstand"]["tilTidspunkt"]),
                 addresses: n["adresser"]
@@ -188,7 +283,10 @@ fn load_org_pages(dir: &Path) -> Result<Vec<OrgUnit>, Box<dyn std::error::Error>
                     .into_iter()
                     .flatten()
                     .map(|a| OrgAddress {
-                        role: AddressRole::classify(a["klassifikation"]["rolle"].as_str(), a["adresseRolleTitel"].as_str()),
+                        role: AddressRole::classify(
+                            a["klassifikation"]["rolle"].as_str(),
+                            a["adresseRolleTitel"].as_str(),
+                        ),
                         role_title: s(&a["adresseRolleTitel"]).unwrap_or_default(),
                         text: s(&a["adresseTekst"]).unwrap_or_default(),
                         parsed: None,

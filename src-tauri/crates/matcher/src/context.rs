@@ -85,7 +85,11 @@ pub fn email_key(text: &str) -> Option<String> {
 }
 
 fn building_with_postcode(k: &AddressKey) -> Option<String> {
-    Some(format!("{}|{}", k.building()?, k.postcode.as_deref().unwrap_or("")))
+    Some(format!(
+        "{}|{}",
+        k.building()?,
+        k.postcode.as_deref().unwrap_or("")
+    ))
 }
 
 /// Find the municipality's owner: by CVR, else a Kommune owner named like the ORG root.
@@ -103,7 +107,9 @@ fn find_owner<'a>(input: &'a MatchInput<'a>, root_name: Option<&str>) -> Option<
         }
         if by_name.is_none()
             && e.type_code.as_deref() == Some(OWNER_TYPE_KOMMUNE)
-            && root_folded.as_deref().is_some_and(|r| !r.is_empty() && fold(&e.name) == r)
+            && root_folded
+                .as_deref()
+                .is_some_and(|r| !r.is_empty() && fold(&e.name) == r)
         {
             by_name = Some(e);
         }
@@ -119,7 +125,10 @@ impl<'a> Context<'a> {
         let mut units: Vec<&OrgUnit> = Vec::with_capacity(input.org_units.len());
         for u in input.org_units {
             if u.uuid.trim().is_empty() {
-                notes.push(format!("En ORG-enhed uden UUID ('{}') er sprunget over.", u.name));
+                notes.push(format!(
+                    "En ORG-enhed uden UUID ('{}') er sprunget over.",
+                    u.name
+                ));
                 continue;
             }
             match org_by_uuid.get(u.uuid.as_str()) {
@@ -158,6 +167,12 @@ impl<'a> Context<'a> {
         let mut sor_entities: Vec<&SorEntity> = Vec::new();
         match owner_entity {
             Some(o) => {
+                if o.cvr.as_deref().map(str::trim) != Some(input.municipality_cvr.trim()) {
+                    notes.push(format!(
+                        "Kommunens CVR-nummer {} findes ikke i SOR; institutionsejeren '{}' er fundet på navnet.",
+                        input.municipality_cvr, o.name
+                    ));
+                }
                 for e in input.sor {
                     if e.owner_id == o.sor_id || e.sor_id == o.sor_id {
                         sor_entities.push(e);
@@ -175,7 +190,11 @@ impl<'a> Context<'a> {
         }
         let sor_parent: Vec<Option<usize>> = sor_entities
             .iter()
-            .map(|e| e.parent_id.as_deref().and_then(|p| sor_by_id.get(p).copied()))
+            .map(|e| {
+                e.parent_id
+                    .as_deref()
+                    .and_then(|p| sor_by_id.get(p).copied())
+            })
             .collect();
         let sor_depth = depths(&sor_parent);
 
@@ -228,8 +247,16 @@ impl<'a> Context<'a> {
                 name: analyse_name(&e.name, &context_words),
                 addresses,
                 address_inherited,
-                phone: if e.telecom_inherited { None } else { e.phone.as_deref().and_then(phone_key) },
-                email: if e.telecom_inherited { None } else { e.email.as_deref().and_then(email_key) },
+                phone: if e.telecom_inherited {
+                    None
+                } else {
+                    e.phone.as_deref().and_then(phone_key)
+                },
+                email: if e.telecom_inherited {
+                    None
+                } else {
+                    e.email.as_deref().and_then(email_key)
+                },
                 type_code: e
                     .type_code
                     .as_deref()
@@ -316,7 +343,10 @@ impl<'a> Context<'a> {
                     self.by_prefix.entry(p).or_default().push(i);
                 }
             }
-            self.by_folded.entry(s.name.folded.clone()).or_default().push(i);
+            self.by_folded
+                .entry(s.name.folded.clone())
+                .or_default()
+                .push(i);
             for a in &s.addresses {
                 if let Some(b) = a.building() {
                     let v = self.by_building.entry(b).or_default();
@@ -349,7 +379,9 @@ impl<'a> Context<'a> {
                 continue;
             }
             let Some(a) = &e.postal_address else { continue };
-            let Some(pc) = a.postcode.as_deref() else { continue };
+            let Some(pc) = a.postcode.as_deref() else {
+                continue;
+            };
             if !postcodes.contains(pc.trim()) {
                 continue;
             }

@@ -3,7 +3,9 @@
 
 use crate::context::{Context, SorView};
 use crate::kle::{is_support_name, type_for_class};
-use crate::score::{candidates, fmt_score, linked_ancestor, score_pair, LinkState, Scored, DECISIVE};
+use crate::score::{
+    candidates, fmt_score, linked_ancestor, score_pair, LinkState, Scored, DECISIVE,
+};
 use crate::update::{material_changes, municipality_words};
 use crate::{MatchInput, MatchOutput, MatchStats};
 use sorkomp_model::{
@@ -89,7 +91,9 @@ impl<'a> Engine<'a> {
             };
             match self.ctx.org_by_uuid.get(l.org_uuid.as_str()).copied() {
                 Some(o) if self.ctx.org[o].active => {
-                    if self.links.org_to_sor.contains_key(&o) || self.links.sor_to_org.contains_key(&s) {
+                    if self.links.org_to_sor.contains_key(&o)
+                        || self.links.sor_to_org.contains_key(&s)
+                    {
                         self.ctx.notes.push(format!(
                             "Koblingen {} -> SOR {} strider mod en anden (manuel) kobling og er ikke brugt.",
                             l.org_uuid, l.sor_id
@@ -102,13 +106,19 @@ impl<'a> Engine<'a> {
                 Some(o) => {
                     self.orphaned.insert(
                         s,
-                        format!("den koblede ORG-enhed '{}' er INAKTIV", self.ctx.org[o].u.name),
+                        format!(
+                            "den koblede ORG-enhed '{}' er INAKTIV",
+                            self.ctx.org[o].u.name
+                        ),
                     );
                 }
                 None => {
                     self.orphaned.insert(
                         s,
-                        format!("den koblede ORG-enhed {} findes ikke længere i FK Organisation", l.org_uuid),
+                        format!(
+                            "den koblede ORG-enhed {} findes ikke længere i FK Organisation",
+                            l.org_uuid
+                        ),
                     );
                 }
             }
@@ -118,7 +128,9 @@ impl<'a> Engine<'a> {
     fn free(&self, o: usize, s: usize) -> bool {
         !self.links.org_to_sor.contains_key(&o)
             && !self.links.sor_to_org.contains_key(&s)
-            && !self.ctx.is_rejected(&self.ctx.org[o].u.uuid, &self.ctx.sor[s].e.sor_id)
+            && !self
+                .ctx
+                .is_rejected(&self.ctx.org[o].u.uuid, &self.ctx.sor[s].e.sor_id)
     }
 
     fn decisive_links(&mut self) {
@@ -139,7 +151,8 @@ impl<'a> Engine<'a> {
             if let Some(code) = ov.u.sor_code() {
                 match self.ctx.sor_by_id.get(code).copied() {
                     Some(s) if self.ctx.sor[s].active => {
-                        found = Some((s, "sor_code", format!("ORG-enheden bærer SOR-koden {code}")));
+                        found =
+                            Some((s, "sor_code", format!("ORG-enheden bærer SOR-koden {code}")));
                     }
                     Some(_) => self.ctx.notes.push(format!(
                         "'{}' bærer SOR-koden {code}, men SOR-enheden er lukket.",
@@ -155,7 +168,11 @@ impl<'a> Engine<'a> {
                 if let Some(ean) = ov.u.ean() {
                     if let Some(v) = by_ean.get(ean) {
                         if v.len() == 1 {
-                            found = Some((v[0], "ean", format!("ORG-enheden og SOR-enheden har samme EAN {ean}")));
+                            found = Some((
+                                v[0],
+                                "ean",
+                                format!("ORG-enheden og SOR-enheden har samme EAN {ean}"),
+                            ));
                         }
                     }
                 }
@@ -171,7 +188,11 @@ impl<'a> Engine<'a> {
                         o,
                         s,
                         score: DECISIVE,
-                        contributions: vec![Contribution { field: field.into(), weight: DECISIVE, detail }],
+                        contributions: vec![Contribution {
+                            field: field.into(),
+                            weight: DECISIVE,
+                            detail,
+                        }],
                         runner_up: None,
                         summary,
                     });
@@ -181,7 +202,9 @@ impl<'a> Engine<'a> {
     }
 
     fn root_link(&mut self) {
-        let (Some(root), Some(owner)) = (self.ctx.org_root, self.ctx.owner) else { return };
+        let (Some(root), Some(owner)) = (self.ctx.org_root, self.ctx.owner) else {
+            return;
+        };
         if self.free(root, owner) {
             let detail = "ORG-roden svarer til kommunen som institutionsejer i SOR".to_string();
             self.links.insert(root, owner);
@@ -189,7 +212,11 @@ impl<'a> Engine<'a> {
                 o: root,
                 s: owner,
                 score: DECISIVE,
-                contributions: vec![Contribution { field: "structure".into(), weight: DECISIVE, detail: detail.clone() }],
+                contributions: vec![Contribution {
+                    field: "structure".into(),
+                    weight: DECISIVE,
+                    detail: detail.clone(),
+                }],
                 runner_up: None,
                 summary: format!(
                     "Kobl '{}' til SOR '{}': {detail}.",
@@ -226,9 +253,12 @@ impl<'a> Engine<'a> {
                 }
                 let active = self.ctx.org[o].active;
                 for sc in &row {
-                    let e = column
-                        .entry(sc.sor)
-                        .or_insert((usize::MAX, f64::NEG_INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY));
+                    let e = column.entry(sc.sor).or_insert((
+                        usize::MAX,
+                        f64::NEG_INFINITY,
+                        f64::NEG_INFINITY,
+                        f64::NEG_INFINITY,
+                    ));
                     if !active {
                         e.3 = e.3.max(sc.score);
                     } else if sc.score > e.1 {
@@ -273,7 +303,11 @@ impl<'a> Engine<'a> {
                     self.ctx.sor[s].e.name,
                     fmt_score(top.score),
                     match runner {
-                        Some((r, rs)) => format!("; næstbedste '{}' {}", self.ctx.sor[r].e.name, fmt_score(rs)),
+                        Some((r, rs)) => format!(
+                            "; næstbedste '{}' {}",
+                            self.ctx.sor[r].e.name,
+                            fmt_score(rs)
+                        ),
                         None => "; ingen anden kandidat".into(),
                     }
                 );
@@ -342,10 +376,17 @@ impl<'a> Engine<'a> {
             return Some(Relevance {
                 type_code: rule.sor_type_code.clone(),
                 label: rule.label.clone(),
-                why: format!("KLE {kle} gør enheden relevant for SOR som '{}'", rule.label),
+                why: format!(
+                    "KLE {kle} gør enheden relevant for SOR som '{}'",
+                    rule.label
+                ),
             });
         }
-        if !ov.u.kle.is_empty() || depth > 16 || Some(o) == self.ctx.org_root || is_support_name(&ov.name.folded) {
+        if !ov.u.kle.is_empty()
+            || depth > 16
+            || Some(o) == self.ctx.org_root
+            || is_support_name(&ov.name.folded)
+        {
             return None;
         }
         let label_of = |code: &str| {
@@ -385,11 +426,15 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        ov.name.types.iter().find_map(|c| type_for_class(c)).map(|t| Relevance {
-            type_code: t.to_string(),
-            label: label_of(t),
-            why: format!("ingen KLE på enheden; navnet siger '{}'", label_of(t)),
-        })
+        ov.name
+            .types
+            .iter()
+            .find_map(|c| type_for_class(c))
+            .map(|t| Relevance {
+                type_code: t.to_string(),
+                label: label_of(t),
+                why: format!("ingen KLE på enheden; navnet siger '{}'", label_of(t)),
+            })
     }
 
     fn create_draft(&self, o: usize) -> Option<ProposalDraft> {
@@ -397,15 +442,22 @@ impl<'a> Engine<'a> {
         if !ov.active || self.links.org_to_sor.contains_key(&o) || Some(o) == self.ctx.org_root {
             return None;
         }
-        if self.ctx.input.rejected_creates.iter().any(|u| u == &ov.u.uuid) {
+        if self
+            .ctx
+            .input
+            .rejected_creates
+            .iter()
+            .any(|u| u == &ov.u.uuid)
+        {
             return None;
         }
         let rel = self.relevance(o, 0)?;
         let parent = self.create_parent(o, Some(rel.type_code.as_str()));
-        let address = ov
-            .u
-            .postal()
-            .and_then(|a| a.parsed.clone().or_else(|| crate::normalize::parse_address_text(&a.text)));
+        let address = ov.u.postal().and_then(|a| {
+            a.parsed
+                .clone()
+                .or_else(|| crate::normalize::parse_address_text(&a.text))
+        });
         let best = self.best.get(&o).copied();
         let mut contributions = vec![Contribution {
             field: "kle".into(),
@@ -417,9 +469,17 @@ impl<'a> Engine<'a> {
                 contributions.push(Contribution {
                     field: "best_candidate".into(),
                     weight: score,
-                    detail: format!("Bedste SOR-kandidat '{}' har kun score {}", self.ctx.sor[s].e.name, fmt_score(score)),
+                    detail: format!(
+                        "Bedste SOR-kandidat '{}' har kun score {}",
+                        self.ctx.sor[s].e.name,
+                        fmt_score(score)
+                    ),
                 });
-                format!("bedste SOR-kandidat '{}' har score {}", self.ctx.sor[s].e.name, fmt_score(score))
+                format!(
+                    "bedste SOR-kandidat '{}' har score {}",
+                    self.ctx.sor[s].e.name,
+                    fmt_score(score)
+                )
             }
             None => "ingen SOR-enhed ligner".into(),
         };
@@ -449,14 +509,19 @@ impl<'a> Engine<'a> {
     }
 
     pub fn create_drafts(&self) -> Vec<ProposalDraft> {
-        (0..self.ctx.org.len()).filter_map(|o| self.create_draft(o)).collect()
+        (0..self.ctx.org.len())
+            .filter_map(|o| self.create_draft(o))
+            .collect()
     }
 
     pub fn delete_drafts(&self) -> Vec<ProposalDraft> {
         let kept: HashSet<&str> = self.ctx.input.kept_sor.iter().map(String::as_str).collect();
         let mut out = Vec::new();
         for (s, sv) in self.ctx.sor.iter().enumerate() {
-            if !sv.active || level_of(sv) != SorLevel::Unit || self.links.sor_to_org.contains_key(&s) {
+            if !sv.active
+                || level_of(sv) != SorLevel::Unit
+                || self.links.sor_to_org.contains_key(&s)
+            {
                 continue;
             }
             if kept.contains(sv.e.sor_id.as_str()) {
@@ -473,8 +538,15 @@ impl<'a> Engine<'a> {
                 sor_id: Some(sv.e.sor_id.clone()),
                 score: 0.0,
                 explanation: Explanation {
-                    summary: format!("Slet (luk) SOR-enheden '{}': {why}. Alternativet er at beholde den.", sv.e.name),
-                    contributions: vec![Contribution { field: "org".into(), weight: 0.0, detail: why }],
+                    summary: format!(
+                        "Slet (luk) SOR-enheden '{}': {why}. Alternativet er at beholde den.",
+                        sv.e.name
+                    ),
+                    contributions: vec![Contribution {
+                        field: "org".into(),
+                        weight: 0.0,
+                        detail: why,
+                    }],
                     runner_up: None,
                     gap: None,
                 },
@@ -488,7 +560,11 @@ impl<'a> Engine<'a> {
     fn update_draft(&self, o: usize, s: usize, municipality: &[String]) -> Option<ProposalDraft> {
         let ov = &self.ctx.org[o];
         let sv = &self.ctx.sor[s];
-        if !ov.active || !sv.active || level_of(sv) != SorLevel::Unit || ov.u.status != OrgStatus::Aktiv {
+        if !ov.active
+            || !sv.active
+            || level_of(sv) != SorLevel::Unit
+            || ov.u.status != OrgStatus::Aktiv
+        {
             return None;
         }
         let sor_parent = sv.parent.map(|p| &self.ctx.sor[p]);
@@ -500,7 +576,13 @@ impl<'a> Engine<'a> {
             postal = self.ctx.sor[p].e.postal_address.as_ref();
             at = self.ctx.sor[p].parent;
         }
-        let changes = material_changes(ov.u, &sv.e.name, sor_parent.map(|p| p.e.name.as_str()), postal, municipality);
+        let changes = material_changes(
+            ov.u,
+            &sv.e.name,
+            sor_parent.map(|p| p.e.name.as_str()),
+            postal,
+            municipality,
+        );
         if changes.is_empty() {
             return None;
         }
@@ -568,7 +650,11 @@ impl<'a> Engine<'a> {
                 let m = self.municipality();
                 return self.update_draft(o, s, &m).into_iter().collect();
             }
-            return self.link_drafts().into_iter().filter(|d| d.org_uuid.as_deref() == Some(self.ctx.org[o].u.uuid.as_str())).collect();
+            return self
+                .link_drafts()
+                .into_iter()
+                .filter(|d| d.org_uuid.as_deref() == Some(self.ctx.org[o].u.uuid.as_str()))
+                .collect();
         }
         let row = self.scored_row(o);
         if let Some(top) = row.first() {
@@ -590,7 +676,11 @@ impl<'a> Engine<'a> {
                     ),
                 };
                 self.findings.push(f);
-                return self.link_drafts().into_iter().filter(|d| d.org_uuid.as_deref() == Some(self.ctx.org[o].u.uuid.as_str())).collect();
+                return self
+                    .link_drafts()
+                    .into_iter()
+                    .filter(|d| d.org_uuid.as_deref() == Some(self.ctx.org[o].u.uuid.as_str()))
+                    .collect();
             }
         }
         self.create_draft(o).into_iter().collect()
@@ -606,7 +696,10 @@ impl<'a> Engine<'a> {
                 continue;
             }
             if ov.u.name.trim().is_empty() {
-                self.ctx.notes.push(format!("ORG-enheden {} har intet navn: navnet kan ikke sammenlignes.", ov.u.uuid));
+                self.ctx.notes.push(format!(
+                    "ORG-enheden {} har intet navn: navnet kan ikke sammenlignes.",
+                    ov.u.uuid
+                ));
             }
             if ov.rule.is_some() && ov.addresses.is_empty() {
                 self.ctx.notes.push(format!(
@@ -624,7 +717,9 @@ impl<'a> Engine<'a> {
             }
         }
         if self.ctx.owner.is_some() && self.ctx.sor.iter().filter(|s| s.active).count() <= 1 {
-            self.ctx.notes.push("Kommunens del af SOR er tom: alle relevante ORG-enheder foreslås oprettet.".into());
+            self.ctx.notes.push(
+                "Kommunens del af SOR er tom: alle relevante ORG-enheder foreslås oprettet.".into(),
+            );
         }
         let active_org = self.ctx.org.iter().filter(|o| o.active).count();
         let active_sor = self.ctx.sor.iter().filter(|s| s.active).count();
@@ -636,13 +731,26 @@ impl<'a> Engine<'a> {
             active_subtree_entities: active_sor,
             org_units: self.ctx.org.len(),
             active_org_units: active_org,
-            relevant_org_units: self.ctx.org.iter().filter(|o| o.active && o.rule.is_some()).count(),
+            relevant_org_units: self
+                .ctx
+                .org
+                .iter()
+                .filter(|o| o.active && o.rule.is_some())
+                .count(),
             candidate_pairs: self.candidate_pairs,
-            reduction_ratio: if all_pairs > 0.0 { 1.0 - self.candidate_pairs as f64 / all_pairs } else { 1.0 },
+            reduction_ratio: if all_pairs > 0.0 {
+                1.0 - self.candidate_pairs as f64 / all_pairs
+            } else {
+                1.0
+            },
             decisive_links: self.findings.iter().filter(|f| f.score >= DECISIVE).count(),
             rounds: self.rounds,
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
         };
-        MatchOutput { proposals, notes: self.ctx.notes, stats }
+        MatchOutput {
+            proposals,
+            notes: self.ctx.notes,
+            stats,
+        }
     }
 }

@@ -164,7 +164,11 @@ mod tests {
     #[test]
     fn support_units_are_told_from_care_units_by_name() {
         fn check(folded: &str, expected: bool) {
-            assert_eq!(is_support_name(folded), expected, "is {folded:?} a support unit");
+            assert_eq!(
+                is_support_name(folded),
+                expected,
+                "is {folded:?} a support unit"
+            );
         }
         check("koekkenet", true);
         check("plejecenter lindved koekken", true);
@@ -207,9 +211,9 @@ const SUPPORT_STEMS: &[&str] = &[
 
 /// Is this (folded) name that of a support unit?
 pub fn is_support_name(folded: &str) -> bool {
-    folded
-        .split(' ')
-        .any(|w| w == "adm" || w == "it" || w == "hr" || SUPPORT_STEMS.iter().any(|s| w.contains(s)))
+    folded.split(' ').any(|w| {
+        w == "adm" || w == "it" || w == "hr" || SUPPORT_STEMS.iter().any(|s| w.contains(s))
+    })
 }
 
 /// The SOR type a generic name word signals (see `normalize::GENERIC_WORDS`).

@@ -443,7 +443,10 @@ pub fn parse_address_text(text: &str) -> Option<Address> {
         let head = it.next().unwrap_or("");
         if head.len() == 4 && head.chars().all(|c| c.is_ascii_digit()) {
             postcode = Some(head.to_string());
-            city = it.next().map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+            city = it
+                .next()
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty());
         } else if floor.is_none() && door.is_none() && postcode.is_none() {
             if let Some((f, d)) = parse_floor_door(part) {
                 floor = f;
@@ -501,22 +504,87 @@ mod tests {
             assert_eq!(k.distinctive, distinctive, "distinctive words of {name:?}");
             assert_eq!(k.types, types, "type classes of {name:?}");
         }
-        check("Plejecenter Humlehaven", &odense, &["humlehaven"], &["pleje"]);
-        check("Plejehjemmet Humlehaven", &odense, &["humlehaven"], &["pleje"]);
-        check("Blommenslyst Bostedet - Odense Kommune", &odense, &["blommenslyst"], &["bosted"]);
+        check(
+            "Plejecenter Humlehaven",
+            &odense,
+            &["humlehaven"],
+            &["pleje"],
+        );
+        check(
+            "Plejehjemmet Humlehaven",
+            &odense,
+            &["humlehaven"],
+            &["pleje"],
+        );
+        check(
+            "Blommenslyst Bostedet - Odense Kommune",
+            &odense,
+            &["blommenslyst"],
+            &["bosted"],
+        );
         check("Hus Gul", &odense, &["gul"], &[]);
         check("Team 9", &odense, &["9"], &[]);
         check("9 Team", &odense, &["9"], &[]);
-        check("Hjemmesygeplejen Distrikt Nord", &odense, &["nord"], &["sygepleje"]);
-        check("Sygeplejen Distrikt Nord", &odense, &["nord"], &["sygepleje"]);
-        check("Ældre- og Handicapforvaltningen", &odense, &["aeldre", "handicap"], &[]);
-        check("Ældre og Handicap, Odense Kommune", &odense, &["aeldre", "handicap"], &[]);
-        check("Plejecentret Skt. Klemens", &odense, &["sankt", "klemens"], &["pleje"]);
-        check("Plejecentret Sankt Klemens", &odense, &["sankt", "klemens"], &["pleje"]);
-        check("Sdr. Tarup Plejecenter", &odense, &["soender", "tarup"], &["pleje"]);
-        check("Sønder Tarup Plejecenter", &odense, &["soender", "tarup"], &["pleje"]);
-        check("Gl. Dalum Plejecenter", &odense, &["gammel", "dalum"], &["pleje"]);
-        check("Tandklinikken Bullerup", &odense, &["bullerup"], &["tandpleje"]);
+        check(
+            "Hjemmesygeplejen Distrikt Nord",
+            &odense,
+            &["nord"],
+            &["sygepleje"],
+        );
+        check(
+            "Sygeplejen Distrikt Nord",
+            &odense,
+            &["nord"],
+            &["sygepleje"],
+        );
+        check(
+            "Ældre- og Handicapforvaltningen",
+            &odense,
+            &["aeldre", "handicap"],
+            &[],
+        );
+        check(
+            "Ældre og Handicap, Odense Kommune",
+            &odense,
+            &["aeldre", "handicap"],
+            &[],
+        );
+        check(
+            "Plejecentret Skt. Klemens",
+            &odense,
+            &["sankt", "klemens"],
+            &["pleje"],
+        );
+        check(
+            "Plejecentret Sankt Klemens",
+            &odense,
+            &["sankt", "klemens"],
+            &["pleje"],
+        );
+        check(
+            "Sdr. Tarup Plejecenter",
+            &odense,
+            &["soender", "tarup"],
+            &["pleje"],
+        );
+        check(
+            "Sønder Tarup Plejecenter",
+            &odense,
+            &["soender", "tarup"],
+            &["pleje"],
+        );
+        check(
+            "Gl. Dalum Plejecenter",
+            &odense,
+            &["gammel", "dalum"],
+            &["pleje"],
+        );
+        check(
+            "Tandklinikken Bullerup",
+            &odense,
+            &["bullerup"],
+            &["tandpleje"],
+        );
         check("Hjemmeplejen", &odense, &[], &["hjemmepleje"]);
         check("Jobcenter Odense", &odense, &["jobcenter"], &[]);
         check("", &odense, &[], &[]);
@@ -525,7 +593,11 @@ mod tests {
     #[test]
     fn street_keys_agree_across_spelling_variants() {
         fn check(a: &str, b: &str) {
-            assert_eq!(street_key(a), street_key(b), "{a:?} and {b:?} name the same street");
+            assert_eq!(
+                street_key(a),
+                street_key(b),
+                "{a:?} and {b:?} name the same street"
+            );
         }
         check("Skovnæsv.", "Skovnæsvej");
         check("Sigurd Rings Vej", "Sigurd Ringsvej");
@@ -548,10 +620,19 @@ mod tests {
 
     #[test]
     fn address_text_parses_into_parts() {
-        fn check(text: &str, expected: Option<(&str, &str, Option<&str>, Option<&str>, Option<&str>)>) {
+        fn check(
+            text: &str,
+            expected: Option<(&str, &str, Option<&str>, Option<&str>, Option<&str>)>,
+        ) {
             let got = parse_address_text(text).map(|a| {
                 let k = address_key(&a);
-                (a.street.clone(), k.number.unwrap_or_default(), k.floor, k.door, k.postcode)
+                (
+                    a.street.clone(),
+                    k.number.unwrap_or_default(),
+                    k.floor,
+                    k.door,
+                    k.postcode,
+                )
             });
             let expected = expected.map(|(s, n, f, d, p)| {
                 (
@@ -564,13 +645,31 @@ mod tests {
             });
             assert_eq!(got, expected, "parse of {text:?}");
         }
-        check("Flakhaven 2, 5000 Odense C", Some(("Flakhaven", "2", None, None, Some("5000"))));
-        check("Risingsvej 57E, 5000 Odense", Some(("Risingsvej", "57E", None, None, Some("5000"))));
-        check("Risingsvej 57 E, 5000 Odense", Some(("Risingsvej", "57E", None, None, Some("5000"))));
-        check("Risingsvej 57e, 5000 Odense", Some(("Risingsvej", "57E", None, None, Some("5000"))));
+        check(
+            "Flakhaven 2, 5000 Odense C",
+            Some(("Flakhaven", "2", None, None, Some("5000"))),
+        );
+        check(
+            "Risingsvej 57E, 5000 Odense",
+            Some(("Risingsvej", "57E", None, None, Some("5000"))),
+        );
+        check(
+            "Risingsvej 57 E, 5000 Odense",
+            Some(("Risingsvej", "57E", None, None, Some("5000"))),
+        );
+        check(
+            "Risingsvej 57e, 5000 Odense",
+            Some(("Risingsvej", "57E", None, None, Some("5000"))),
+        );
         check(
             "Hans Tausens Gade 17, 2. th, 5000 Odense C",
-            Some(("Hans Tausens Gade", "17", Some("2"), Some("th"), Some("5000"))),
+            Some((
+                "Hans Tausens Gade",
+                "17",
+                Some("2"),
+                Some("th"),
+                Some("5000"),
+            )),
         );
         check(
             "Rugårdsvej 34, 1 tv, 5000 Odense C",
@@ -596,15 +695,30 @@ mod tests {
             "Sigurd Rings Vej 16, Bolbro, 5200 Odense",
             Some(("Sigurd Rings Vej", "16", None, None, Some("5200"))),
         );
-        check("Korshøj 42, Odense NV", Some(("Korshøj", "42", None, None, None)));
-        check("Skovnæsv. 118, 5240 Odense NØ", Some(("Skovnæsv.", "118", None, None, Some("5240"))));
-        check("Byvej 012, 1234 Korsbæk", Some(("Byvej", "12", None, None, Some("1234"))));
-        check("Byvej 12 2. th, 1234 Korsbæk", Some(("Byvej", "12", Some("2"), Some("th"), Some("1234"))));
+        check(
+            "Korshøj 42, Odense NV",
+            Some(("Korshøj", "42", None, None, None)),
+        );
+        check(
+            "Skovnæsv. 118, 5240 Odense NØ",
+            Some(("Skovnæsv.", "118", None, None, Some("5240"))),
+        );
+        check(
+            "Byvej 012, 1234 Korsbæk",
+            Some(("Byvej", "12", None, None, Some("1234"))),
+        );
+        check(
+            "Byvej 12 2. th, 1234 Korsbæk",
+            Some(("Byvej", "12", Some("2"), Some("th"), Some("1234"))),
+        );
         check(
             "Ridehusgade 47B, 2. sal 4, 5000 Odense C",
             Some(("Ridehusgade", "47B", Some("2"), Some("4"), Some("5000"))),
         );
-        check("Vej 4B, 2. sal, 5000 Odense C", Some(("Vej", "4B", Some("2"), None, Some("5000"))));
+        check(
+            "Vej 4B, 2. sal, 5000 Odense C",
+            Some(("Vej", "4B", Some("2"), None, Some("5000"))),
+        );
         check("", None);
         check("5000 Odense C", None);
         check("Postboks", None);
@@ -616,8 +730,20 @@ mod tests {
         fn key(text: &str) -> AddressKey {
             address_key(&parse_address_text(text).expect("parses"))
         }
-        assert_eq!(key("Vej 2, 2. th, 5000 X"), key("Vej 2, 2.th, 5000 X"), "2. th = 2.th");
-        assert_eq!(key("Vej 2, st. tv, 5000 X"), key("Vej 2, stuen tv, 5000 X"), "st = stuen");
-        assert_eq!(key("Vej 2, 02. tv, 5000 X"), key("Vej 2, 2 tv, 5000 X"), "leading zero");
+        assert_eq!(
+            key("Vej 2, 2. th, 5000 X"),
+            key("Vej 2, 2.th, 5000 X"),
+            "2. th = 2.th"
+        );
+        assert_eq!(
+            key("Vej 2, st. tv, 5000 X"),
+            key("Vej 2, stuen tv, 5000 X"),
+            "st = stuen"
+        );
+        assert_eq!(
+            key("Vej 2, 02. tv, 5000 X"),
+            key("Vej 2, 2 tv, 5000 X"),
+            "leading zero"
+        );
     }
 }

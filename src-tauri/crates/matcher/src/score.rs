@@ -82,7 +82,12 @@ fn strip(d: &[String], parent: Option<&NameKey>) -> Vec<String> {
     }
 }
 
-fn compare_words(a: &[String], b: &[String], ka: &NameKey, kb: &NameKey) -> (NameLevel, Vec<String>) {
+fn compare_words(
+    a: &[String],
+    b: &[String],
+    ka: &NameKey,
+    kb: &NameKey,
+) -> (NameLevel, Vec<String>) {
     if a.is_empty() || b.is_empty() {
         if a.is_empty() && b.is_empty() {
             if ka.folded == kb.folded && !ka.folded.is_empty() {
@@ -130,7 +135,12 @@ fn compare_words(a: &[String], b: &[String], ka: &NameKey, kb: &NameKey) -> (Nam
         return (NameLevel::Partial, shared);
     }
     // "Afsnit 2" is never "Afsnit 3", however alike the rest.
-    let numbers = |v: &[&str]| v.iter().filter(|w| w.chars().any(|c| c.is_ascii_digit())).map(|w| w.to_string()).collect::<Vec<_>>();
+    let numbers = |v: &[&str]| {
+        v.iter()
+            .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>()
+    };
     if numbers(&sa) != numbers(&sb) {
         return (NameLevel::None, shared);
     }
@@ -228,7 +238,13 @@ pub fn linked_ancestor(ctx: &Context, links: &LinkState, o: usize) -> Option<(us
 }
 
 /// Compare ORG unit `o` with subtree entity `s`.
-pub fn score_pair(ctx: &Context, links: &LinkState, weights: &Weights, o: usize, s: usize) -> Scored {
+pub fn score_pair(
+    ctx: &Context,
+    links: &LinkState,
+    weights: &Weights,
+    o: usize,
+    s: usize,
+) -> Scored {
     let ov = &ctx.org[o];
     let sv = &ctx.sor[s];
     let mut contributions = Vec::with_capacity(6);
@@ -241,10 +257,7 @@ pub fn score_pair(ctx: &Context, links: &LinkState, weights: &Weights, o: usize,
     } else {
         let (level, shared) = name_level(&ov.name, &sv.name, o_parent, s_parent);
         // Term frequency: the rarest shared word decides how telling the agreement is.
-        let rarest = shared
-            .iter()
-            .map(|w| (ctx.word_df(w).max(1), w))
-            .min();
+        let rarest = shared.iter().map(|w| (ctx.word_df(w).max(1), w)).min();
         let tf = match (level, rarest) {
             (NameLevel::None, _) => 0.0,
             (_, Some((df, _))) => (0.6 * (6.0 / df as f64).ln()).clamp(-1.5, 1.2),
@@ -271,39 +284,42 @@ pub fn score_pair(ctx: &Context, links: &LinkState, weights: &Weights, o: usize,
     });
 
     // Address.
-    let (address, address_detail, address_tf) = if ov.addresses.is_empty() || sv.addresses.is_empty() {
-        let why = if ov.addresses.is_empty() {
-            "ORG-enheden har ingen adresse"
+    let (address, address_detail, address_tf) =
+        if ov.addresses.is_empty() || sv.addresses.is_empty() {
+            let why = if ov.addresses.is_empty() {
+                "ORG-enheden har ingen adresse"
+            } else {
+                "SOR-enheden har ingen adresse"
+            };
+            ("missing", why.to_string(), 0.0)
         } else {
-            "SOR-enheden har ingen adresse"
-        };
-        ("missing", why.to_string(), 0.0)
-    } else {
-        let mut best = (AddressLevel::Differ, 0, 0);
-        for (i, a) in ov.addresses.iter().enumerate() {
-            for (j, b) in sv.addresses.iter().enumerate() {
-                let l = address_level(a, b);
-                if l > best.0 {
-                    best = (l, i, j);
+            let mut best = (AddressLevel::Differ, 0, 0);
+            for (i, a) in ov.addresses.iter().enumerate() {
+                for (j, b) in sv.addresses.iter().enumerate() {
+                    let l = address_level(a, b);
+                    if l > best.0 {
+                        best = (l, i, j);
+                    }
                 }
             }
-        }
-        let (mut level, i, j) = best;
-        let mut detail = format!("{}", level.as_str());
-        let mut tf = 0.0;
-        if level >= AddressLevel::Building {
-            if sv.address_inherited && j == 0 {
-                level = level.min(AddressLevel::Building);
-                detail.push_str(", SOR-adressen er arvet fra overordnet enhed");
+            let (mut level, i, j) = best;
+            let mut detail = format!("{}", level.as_str());
+            let mut tf = 0.0;
+            if level >= AddressLevel::Building {
+                if sv.address_inherited && j == 0 {
+                    level = level.min(AddressLevel::Building);
+                    detail.push_str(", SOR-adressen er arvet fra overordnet enhed");
+                }
+                let users = ctx
+                    .building_count(&sv.addresses[j])
+                    .max(ctx.building_count(&ov.addresses[i]));
+                if users > 1 {
+                    tf = (-0.5 * (users as f64).ln()).max(-2.0);
+                    detail.push_str(&format!(", {users} SOR-enheder har adresse i bygningen"));
+                }
             }
-            let users = ctx.building_count(&sv.addresses[j]).max(ctx.building_count(&ov.addresses[i]));
-            if users > 1 {
-                tf = (-0.5 * (users as f64).ln()).max(-2.0);
-                detail.push_str(&format!(", {users} SOR-enheder har adresse i bygningen"));
-            }
-        }
-        (level.as_str(), detail, tf)
-    };
+            (level.as_str(), detail, tf)
+        };
     let w = weights.weight(Field::Address, address) + address_tf;
     contributions.push(Contribution {
         field: Field::Address.as_str().into(),

@@ -26,7 +26,11 @@ fn policy_tokens(name: &str) -> Vec<String> {
 }
 
 /// The name as the update policy compares it.
-pub fn policy_name(name: &str, sor_parent_name: Option<&str>, municipality: &[String]) -> Vec<String> {
+pub fn policy_name(
+    name: &str,
+    sor_parent_name: Option<&str>,
+    municipality: &[String],
+) -> Vec<String> {
     let mut name = name.trim();
     if let Some(parent) = sor_parent_name.map(fold).filter(|p| !p.is_empty()) {
         // The parent's own name may hold a comma ("Plejehjemmet X, Y Kommune, Afsnit 4").
@@ -42,7 +46,9 @@ pub fn policy_name(name: &str, sor_parent_name: Option<&str>, municipality: &[St
     // Trailing "<M> Kommune".
     if tokens.last().map(String::as_str) == Some("kommune") && !municipality.is_empty() {
         let n = municipality.len();
-        if tokens.len() > n + 1 && tokens[tokens.len() - 1 - n..tokens.len() - 1] == municipality[..] {
+        if tokens.len() > n + 1
+            && tokens[tokens.len() - 1 - n..tokens.len() - 1] == municipality[..]
+        {
             tokens.truncate(tokens.len() - 1 - n);
         }
     }
@@ -86,7 +92,11 @@ pub fn material_changes(
         });
     }
     if let Some(postal) = org.first_address(&AddressRole::Postadresse) {
-        if let Some(parsed) = postal.parsed.clone().or_else(|| parse_address_text(&postal.text)) {
+        if let Some(parsed) = postal
+            .parsed
+            .clone()
+            .or_else(|| parse_address_text(&postal.text))
+        {
             let ok = address_key(&parsed);
             let differs = match sor_postal {
                 Some(s) => !addresses_agree(&ok, &address_key(s)),
@@ -117,18 +127,72 @@ mod tests {
             assert_eq!(a != b, material, "{org:?} vs {sor:?} (parent {parent:?})");
         }
         check("Afdeling Rosen", "AFDELING ROSEN", None, &m, false);
-        check("Hus Grøn", "Plejecenter Frydenlund, Hus Groen", Some("Plejecenter Frydenlund"), &m, false);
+        check(
+            "Hus Grøn",
+            "Plejecenter Frydenlund, Hus Groen",
+            Some("Plejecenter Frydenlund"),
+            &m,
+            false,
+        );
         check("Neuroteam", "Neuroteam - Odense Kommune", None, &m, false);
-        check("Demensafsnit", "Demensafsnit, Odense Kommune", None, &m, false);
+        check(
+            "Demensafsnit",
+            "Demensafsnit, Odense Kommune",
+            None,
+            &m,
+            false,
+        );
         check("Sdr. Tarup", "Søndre Tarup", None, &m, false);
         check("Bo & Aktivitet", "Bo og Aktivitet", None, &m, false);
-        check("Dag- og Aktivitetscenter", "Dag og Aktivitetscenter", None, &m, false);
+        check(
+            "Dag- og Aktivitetscenter",
+            "Dag og Aktivitetscenter",
+            None,
+            &m,
+            false,
+        );
         check("Team 9", "9 Team", None, &m, true);
-        check("Tandplejen Ravnebjerg", "Tandplejen rvnebjerg", None, &m, true);
-        check("Aktivitetscenter Tusindfryd", "Aktivitetscentret Tusindfryd", None, &m, true);
-        check("Hus Grøn", "Plejecenter Frydenlund, Hus Groen", Some("Plejecenter Lindved"), &m, true);
-        check("Afsnit 4", "Plejehjemmet Bellinge, Odense Kommune, Afsnit 4", Some("Plejehjemmet Bellinge, Odense Kommune"), &m, false);
-        check("Sønder Tarup Plejecenter", "Sdr. Tarup Plejecenter", None, &m, false);
-        check("Nørre Holluf", "Nr. Holluf - Odense Kommune", None, &m, false);
+        check(
+            "Tandplejen Ravnebjerg",
+            "Tandplejen rvnebjerg",
+            None,
+            &m,
+            true,
+        );
+        check(
+            "Aktivitetscenter Tusindfryd",
+            "Aktivitetscentret Tusindfryd",
+            None,
+            &m,
+            true,
+        );
+        check(
+            "Hus Grøn",
+            "Plejecenter Frydenlund, Hus Groen",
+            Some("Plejecenter Lindved"),
+            &m,
+            true,
+        );
+        check(
+            "Afsnit 4",
+            "Plejehjemmet Bellinge, Odense Kommune, Afsnit 4",
+            Some("Plejehjemmet Bellinge, Odense Kommune"),
+            &m,
+            false,
+        );
+        check(
+            "Sønder Tarup Plejecenter",
+            "Sdr. Tarup Plejecenter",
+            None,
+            &m,
+            false,
+        );
+        check(
+            "Nørre Holluf",
+            "Nr. Holluf - Odense Kommune",
+            None,
+            &m,
+            false,
+        );
     }
 }

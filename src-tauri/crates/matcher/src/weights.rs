@@ -216,36 +216,66 @@ mod tests {
     fn default_weights_rank_levels_in_a_sensible_order() {
         let w = Weights::default();
         let n = |l| w.weight(Field::Name, l);
-        assert!(n("exact") > n("high") && n("high") > n("partial") && n("partial") > n("none"),
-            "a more exact name must weigh more");
-        assert!(n("exact") > 3.0, "an exact distinctive name is strong evidence");
-        assert!(n("none") < -2.0, "no shared word is strong evidence against");
+        assert!(
+            n("exact") > n("high") && n("high") > n("partial") && n("partial") > n("none"),
+            "a more exact name must weigh more"
+        );
+        assert!(
+            n("exact") > 3.0,
+            "an exact distinctive name is strong evidence"
+        );
+        assert!(
+            n("none") < -2.0,
+            "no shared word is strong evidence against"
+        );
         let a = |l| w.weight(Field::Address, l);
-        assert!(a("exact") > a("building") && a("building") > a("street") && a("street") > a("differ"));
-        assert_eq!(w.weight(Field::Name, "no-such-level"), 0.0, "unknown levels are neutral");
+        assert!(
+            a("exact") > a("building") && a("building") > a("street") && a("street") > a("differ")
+        );
+        assert_eq!(
+            w.weight(Field::Name, "no-such-level"),
+            0.0,
+            "unknown levels are neutral"
+        );
     }
 
     #[test]
     fn rejections_lower_and_approvals_raise_the_weight_of_a_level() {
         let prior = Weights::default();
         let rejected: Vec<Decision> = (0..50)
-            .map(|_| Decision { features: features("partial", "building"), approved: false })
+            .map(|_| Decision {
+                features: features("partial", "building"),
+                approved: false,
+            })
             .collect();
         let after = learn(&prior, &rejected);
-        assert!(after.weight(Field::Name, "partial") < prior.weight(Field::Name, "partial"),
-            "50 rejected partial-name pairs must make a partial name count less");
+        assert!(
+            after.weight(Field::Name, "partial") < prior.weight(Field::Name, "partial"),
+            "50 rejected partial-name pairs must make a partial name count less"
+        );
         let approved: Vec<Decision> = (0..50)
-            .map(|_| Decision { features: features("partial", "building"), approved: true })
+            .map(|_| Decision {
+                features: features("partial", "building"),
+                approved: true,
+            })
             .collect();
         let after = learn(&prior, &approved);
-        assert!(after.weight(Field::Name, "partial") > prior.weight(Field::Name, "partial"),
-            "50 approved partial-name pairs must make a partial name count more");
+        assert!(
+            after.weight(Field::Name, "partial") > prior.weight(Field::Name, "partial"),
+            "50 approved partial-name pairs must make a partial name count more"
+        );
         assert_eq!(learn(&prior, &[]), prior, "no decisions, no change");
     }
 
     #[test]
     fn weights_survive_a_json_round_trip() {
-        let w = learn(&Weights::default(), &[Decision { features: features("exact", "exact"), approved: true }]);
+        let w = learn(
+            &Weights::default(),
+            &[Decision {
+                features: features("exact", "exact"),
+                approved: true,
+            }],
+        );
         let text = serde_json::to_string(&w).expect("serialises");
         let back: Weights = serde_json::from_str(&text).expect("deserialises");
         assert_eq!(back, w, "the store keeps weights as JSON");

@@ -1,0 +1,540 @@
+//! Behaviour of a whole run on small hand-made municipalities.
+
+use sorkomp_matcher::{
+    default_kle_rules, learn, pair_features, rescore_unit, run, Decision, ExistingLink, MatchInput,
+    Weights,
+};
+use sorkomp_model::{
+    Address, AddressRole, KleTask, OrgAddress, OrgStatus, OrgUnit, ProposalDraft, ProposalKind,
+    SorEntity, SorLevel,
+};
+
+const CVR: &str = "11223344";
+const TODAY: &str = "2025-06-02";
+
+fn addr(street: &str, number: &str, postcode: &str) -> Address {
+    Address {
+        street: street.into(),
+        number: Some(number.into()),
+        postcode: Some(postcode.into()),
+        city: Some("Korsbæk".into()),
+        ..Default::default()
+    }
+}
+
+fn sor(
+    id: &str,
+    level: SorLevel,
+    parent: Option<&str>,
+    name: &str,
+    type_code: &str,
+    a: Option<Address>,
+) -> SorEntity {
+    SorEntity {
+        sor_id: id.into(),
+        level: Some(level),
+        parent_id: parent.map(str::to_string),
+        owner_id: "100000001000016001".into(),
+        name: name.into(),
+        type_code: Some(type_code.into()),
+        cvr: (level == SorLevel::Owner).then(|| CVR.to_string()),
+        postal_address: a,
+        ..Default::default()
+    }
+}
+
+fn org(
+    uuid: &str,
+    parent: Option<&str>,
+    name: &str,
+    address: Option<&str>,
+    kle: &[&str],
+) -> OrgUnit {
+    OrgUnit {
+        uuid: uuid.into(),
+        name: name.into(),
+        user_key: None,
+        parent_uuid: parent.map(str::to_string),
+        status: OrgStatus::Aktiv,
+        valid_from: None,
+        valid_to: None,
+        addresses: address
+            .map(|t| OrgAddress {
+                role: AddressRole::Postadresse,
+                role_title: "Postadresse".into(),
+                text: t.into(),
+                parsed: None,
+            })
+            .into_iter()
+            .collect(),
+        kle: kle
+            .iter()
+            .map(|k| KleTask {
+                number: k.to_string(),
+                title: String::new(),
+                role: "Ansvarlig".into(),
+            })
+            .collect(),
+    }
+}
+
+/// Korsbæk: the owner, one institution, two care homes and a home-care group in SOR; ORG has
+/// the root, the administration, both care homes (one renamed), a new unit and a kitchen.
+fn world() -> (Vec<SorEntity>, Vec<OrgUnit>) {
+    let owner = "100000001000016001";
+    let inst = "100000002000016002";
+    let s = vec![
+        sor(
+            owner,
+            SorLevel::Owner,
+            None,
+            "Korsbæk Kommune",
+            "547211000005108",
+            Some(addr("Byvej", "1", "1234")),
+        ),
+        sor(
+            inst,
+            SorLevel::Institution,
+            Some(owner),
+            "Ældre og Sundhed, Korsbæk Kommune",
+            "554041000005106",
+            Some(addr("Byvej", "1", "1234")),
+        ),
+        sor(
+            "100000003000016003",
+            SorLevel::Unit,
+            Some(inst),
+            "Plejecenter Evigglad",
+            "42665001",
+            Some(addr("Byvej", "12", "1234")),
+        ),
+        sor(
+            "100000004000016004",
+            SorLevel::Unit,
+            Some(inst),
+            "Plejecentret Solsikken - Korsbæk Kommune",
+            "42665001",
+            Some(addr("Landallé", "5", "1234")),
+        ),
+        sor(
+            "100000005000016005",
+            SorLevel::Unit,
+            Some(inst),
+            "Hjemmeplejen Nord",
+            "554821000005109",
+            Some(addr("Nordskrænt", "11", "1234")),
+        ),
+    ];
+    let o = vec![
+        org(
+            "root",
+            None,
+            "Korsbæk Kommune",
+            Some("Byvej 1, 1234 Korsbæk"),
+            &[],
+        ),
+        org(
+            "forv",
+            Some("root"),
+            "Ældre- og Sundhedsforvaltningen",
+            Some("Byvej 1, 1234 Korsbæk"),
+            &[],
+        ),
+        org(
+            "evig",
+            Some("forv"),
+            "Plejecenter Evigglad",
+            Some("Byvej 12, 1234 Korsbæk"),
+            &["27.42.04"],
+        ),
+        org(
+            "sol",
+            Some("forv"),
+            "Plejehjemmet Solsikken",
+            Some("Landalle 5, 1234 Korsbæk"),
+            &["27.42.00"],
+        ),
+        org(
+            "ny",
+            Some("forv"),
+            "Plejecenter Morgenrøde",
+            Some("Skt. Jørgens Gade 3, 1234 Korsbæk"),
+            &["27.42.04"],
+        ),
+        org(
+            "koek",
+            Some("evig"),
+            "Køkkenet",
+            Some("Byvej 12, 1234 Korsbæk"),
+            &["27.36.24"],
+        ),
+    ];
+    (s, o)
+}
+
+struct Setup {
+    links: Vec<ExistingLink>,
+    rejected_pairs: Vec<(String, String)>,
+    rejected_creates: Vec<String>,
+    kept: Vec<String>,
+}
+
+fn run_with(
+    s: &[SorEntity],
+    o: &[OrgUnit],
+    cvr: &str,
+    setup: &Setup,
+) -> sorkomp_matcher::MatchOutput {
+    let rules = default_kle_rules();
+    let weights = Weights::default();
+    run(&MatchInput {
+        municipality_cvr: cvr,
+        today: TODAY,
+        org_units: o,
+        sor: s,
+        links: &setup.links,
+        rejected_pairs: &setup.rejected_pairs,
+        rejected_creates: &setup.rejected_creates,
+        kept_sor: &setup.kept,
+        kle_rules: &rules,
+        weights: &weights,
+    })
+}
+
+fn none() -> Setup {
+    Setup {
+        links: vec![],
+        rejected_pairs: vec![],
+        rejected_creates: vec![],
+        kept: vec![],
+    }
+}
+
+fn find<'a>(
+    p: &'a [ProposalDraft],
+    kind: ProposalKind,
+    org: Option<&str>,
+    sor: Option<&str>,
+) -> Option<&'a ProposalDraft> {
+    p.iter().find(|d| {
+        d.kind == kind
+            && (org.is_none() || d.org_uuid.as_deref() == org)
+            && (sor.is_none() || d.sor_id.as_deref() == sor)
+    })
+}
+
+#[test]
+fn a_first_run_links_creates_and_explains() {
+    let (s, o) = world();
+    let out = run_with(&s, &o, CVR, &none());
+    assert!(out.stats.owner_found, "the owner is found from the CVR");
+    assert!(
+        find(
+            &out.proposals,
+            ProposalKind::Link,
+            Some("root"),
+            Some("100000001000016001")
+        )
+        .is_some(),
+        "ORG root = SOR owner"
+    );
+    assert!(
+        find(
+            &out.proposals,
+            ProposalKind::Link,
+            Some("forv"),
+            Some("100000002000016002")
+        )
+        .is_some(),
+        "the administration = the health institution"
+    );
+    let evig = find(
+        &out.proposals,
+        ProposalKind::Link,
+        Some("evig"),
+        Some("100000003000016003"),
+    )
+    .expect("same name and address link");
+    assert!(
+        !evig.explanation.summary.is_empty() && evig.explanation.contributions.len() >= 4,
+        "a link says why, field by field"
+    );
+    assert!(
+        find(
+            &out.proposals,
+            ProposalKind::Link,
+            Some("sol"),
+            Some("100000004000016004")
+        )
+        .is_some(),
+        "type synonym + allé/alle still links"
+    );
+    let create = find(&out.proposals, ProposalKind::Create, Some("ny"), None)
+        .expect("a new relevant unit is proposed for creation");
+    let nu = create
+        .new_unit
+        .as_ref()
+        .expect("a create carries the SOR fields");
+    assert_eq!(
+        nu.type_code.as_deref(),
+        Some("42665001"),
+        "type from the KLE rule"
+    );
+    assert_eq!(
+        nu.parent_sor_id.as_deref(),
+        Some("100000002000016002"),
+        "created under the institution its ORG parent is linked to"
+    );
+    assert!(
+        find(&out.proposals, ProposalKind::Create, Some("koek"), None).is_none(),
+        "a kitchen (madservice) does not belong in SOR"
+    );
+    assert!(
+        find(
+            &out.proposals,
+            ProposalKind::Delete,
+            None,
+            Some("100000005000016005")
+        )
+        .is_some(),
+        "SOR unit with no ORG counterpart is proposed for deletion"
+    );
+}
+
+#[test]
+fn earlier_decisions_are_respected() {
+    let (s, o) = world();
+    let setup = Setup {
+        links: vec![ExistingLink {
+            org_uuid: "sol".into(),
+            sor_id: "100000004000016004".into(),
+            manual: false,
+        }],
+        rejected_pairs: vec![("evig".into(), "100000003000016003".into())],
+        rejected_creates: vec!["ny".into()],
+        kept: vec!["100000005000016005".into()],
+    };
+    let out = run_with(&s, &o, CVR, &setup);
+    assert!(
+        find(
+            &out.proposals,
+            ProposalKind::Link,
+            Some("evig"),
+            Some("100000003000016003")
+        )
+        .is_none(),
+        "a rejected pair is never proposed again"
+    );
+    assert!(
+        find(&out.proposals, ProposalKind::Link, Some("sol"), None).is_none(),
+        "an approved link is not proposed again"
+    );
+    assert!(
+        find(&out.proposals, ProposalKind::Create, Some("ny"), None).is_none(),
+        "a rejected create is not proposed again"
+    );
+    assert!(
+        find(
+            &out.proposals,
+            ProposalKind::Delete,
+            None,
+            Some("100000005000016005")
+        )
+        .is_none(),
+        "a kept SOR unit is never proposed for deletion"
+    );
+    let upd = find(
+        &out.proposals,
+        ProposalKind::Update,
+        Some("sol"),
+        Some("100000004000016004"),
+    )
+    .expect("renamed linked unit gets an update");
+    assert_eq!(
+        upd.changes
+            .iter()
+            .map(|c| c.field.as_str())
+            .collect::<Vec<_>>(),
+        vec!["name"],
+        "only the name differs materially (Allé = Alle)"
+    );
+}
+
+#[test]
+fn a_sor_code_carried_in_org_is_decisive() {
+    let (s, mut o) = world();
+    o[4].addresses.push(OrgAddress {
+        role: AddressRole::Sor,
+        role_title: "SOR".into(),
+        text: "100000005000016005".into(),
+        parsed: None,
+    });
+    let out = run_with(&s, &o, CVR, &none());
+    let l = find(
+        &out.proposals,
+        ProposalKind::Link,
+        Some("ny"),
+        Some("100000005000016005"),
+    )
+    .expect("the SOR code links despite a different name");
+    assert_eq!(
+        l.explanation.contributions[0].field, "sor_code",
+        "the explanation names the SOR code"
+    );
+}
+
+#[test]
+fn manual_link_wins_over_an_approved_one() {
+    let (s, o) = world();
+    let setup = Setup {
+        links: vec![
+            ExistingLink {
+                org_uuid: "evig".into(),
+                sor_id: "100000003000016003".into(),
+                manual: false,
+            },
+            ExistingLink {
+                org_uuid: "ny".into(),
+                sor_id: "100000003000016003".into(),
+                manual: true,
+            },
+        ],
+        ..none()
+    };
+    let out = run_with(&s, &o, CVR, &setup);
+    assert!(
+        find(
+            &out.proposals,
+            ProposalKind::Link,
+            None,
+            Some("100000003000016003")
+        )
+        .is_none(),
+        "a linked SOR unit gets no other link proposal"
+    );
+    assert!(
+        out.notes.iter().any(|n| n.contains("evig")),
+        "the losing link is reported"
+    );
+}
+
+#[test]
+fn bad_input_completes_and_says_what_it_could_not_judge() {
+    let (s, mut o) = world();
+    let huge = "Plejecenter ".repeat(2_000);
+    o.push(org("blank", Some("forv"), "", None, &[]));
+    o.push(org(
+        "huge",
+        Some("forv"),
+        &huge,
+        Some("Byvej 12, 1234 Korsbæk"),
+        &["27.42.04"],
+    ));
+    o.push(org(
+        "greek",
+        Some("forv"),
+        "Κέντρο φροντίδας 東京",
+        Some("Ὁδός 1"),
+        &["27.42.04"],
+    ));
+    o.push(org(
+        "orphan",
+        Some("no-such-parent"),
+        "Hus Gul",
+        None,
+        &["27.42.04"],
+    ));
+    for i in 0..300 {
+        o.push(org(
+            &format!("same{i}"),
+            Some("forv"),
+            &format!("Team {i}"),
+            Some("Byvej 12, 1234 Korsbæk"),
+            &["27.36.04"],
+        ));
+    }
+    let out = run_with(&s, &o, CVR, &none());
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| n.contains("ingen brugbar postadresse")),
+        "units without an address are reported"
+    );
+    assert!(
+        out.notes.iter().any(|n| n.contains("intet navn")),
+        "units without a name are reported"
+    );
+
+    let out = run_with(&s, &o, "99999999", &none());
+    assert!(
+        out.stats.owner_found && out.notes.iter().any(|n| n.contains("99999999")),
+        "an unknown CVR falls back to the owner named like the ORG root, and says so"
+    );
+    let mut renamed = o.clone();
+    renamed[0].name = "Korsbæk Kommunes Organisation".into();
+    let out = run_with(&s, &renamed, "99999999", &none());
+    assert!(
+        !out.stats.owner_found && out.notes.iter().any(|n| n.contains("99999999")),
+        "an unknown CVR and no owner by name is reported"
+    );
+    assert!(
+        out.proposals.iter().all(|p| p.kind == ProposalKind::Create),
+        "without a subtree only creations can be proposed"
+    );
+
+    let out = run_with(&[], &o, CVR, &none());
+    assert!(
+        out.proposals.iter().all(|p| p.kind == ProposalKind::Create),
+        "empty SOR: only creations"
+    );
+    let out = run_with(&s, &[], CVR, &none());
+    assert!(
+        out.proposals.iter().all(|p| p.kind == ProposalKind::Delete),
+        "empty ORG: only deletions"
+    );
+}
+
+#[test]
+fn rescoring_one_unit_and_learning_from_decisions() {
+    let (s, o) = world();
+    let rules = default_kle_rules();
+    let weights = Weights::default();
+    let input = MatchInput {
+        municipality_cvr: CVR,
+        today: TODAY,
+        org_units: &o,
+        sor: &s,
+        links: &[],
+        rejected_pairs: &[],
+        rejected_creates: &[],
+        kept_sor: &[],
+        kle_rules: &rules,
+        weights: &weights,
+    };
+    let one = rescore_unit(&input, "evig");
+    assert!(
+        matches!(one.as_slice(), [d] if d.kind == ProposalKind::Link && d.sor_id.as_deref() == Some("100000003000016003")),
+        "re-scoring a unit gives its link: {one:?}"
+    );
+    assert!(
+        rescore_unit(&input, "no-such-unit").is_empty(),
+        "an unknown unit gives nothing"
+    );
+    let f = pair_features(&input, "evig", "100000003000016003").expect("features of a known pair");
+    assert_eq!(
+        (f.name.as_str(), f.address.as_str()),
+        ("exact", "exact"),
+        "same name and address"
+    );
+    let learnt = learn(
+        &weights,
+        &vec![
+            Decision {
+                features: f,
+                approved: false
+            };
+            30
+        ],
+    );
+    assert_ne!(learnt, weights, "decisions change the weights");
+}
