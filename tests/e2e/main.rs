@@ -1,0 +1,284 @@
+//! End-to-end tests through the real window: the debug binary under Xvfb, driven by
+//! tauri-driver + WebKitWebDriver over WebDriver (fantoccini). Run them with `scripts/e2e.sh`,
+//! which builds the UI and the app and provides the display.
+//!
+//! Each run gets its own store (`SORKOMP_DB`), its own driver port, and writes screenshots of
+//! every view to `target/e2e-artifacts/`.
+
+mod driver;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use driver::{Driver, Window};
+use serde_json::{json, Value};
+use sorkomp_api::Api;
+
+/// The app binary Cargo built for this test run.
+fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_sor-komponent"))
+}
+
+/// `target/e2e-artifacts`, beside the `debug/` folder that holds the binary.
+fn artifacts_dir() -> PathBuf {
+    let binary = app_binary();
+    let target = binary
+        .parent()
+        .and_then(Path::parent)
+        .expect("the binary lives in target/<profile>/");
+    let dir = target.join("e2e-artifacts");
+    std::fs::create_dir_all(&dir).expect("the artefact folder can be created");
+    dir
+}
+
+/// A unit name that would run script if the window ever parsed data as HTML.
+const HOSTILE: &str = "<img src=x onerror=alert(1)>";
+
+/// A store with the demo municipality plus one ORG unit named [`HOSTILE`], closed again so
+/// that the app can open it. The extra unit is a copy of a demo unit with KLE tasks, under
+/// the same parent, saved as one more FK Organisation response page.
+fn demo_store(dir: &Path) -> PathBuf {
+    let db = dir.join("sorkomp.db");
+    let api = Api::open(&db).expect("a new store opens");
+    api.load_demo().expect("the demo municipality loads");
+
+    let pages = dir.join("org-pages");
+    std::fs::create_dir_all(&pages).expect("a folder for the ORG pages");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/fkorg");
+    let mut template: Option<Value> = None;
+    for entry in std::fs::read_dir(&demo).expect("the demo's FK Organisation pages are bundled") {
+        let path = entry.expect("a readable folder entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).expect("a readable demo page");
+            std::fs::write(pages.join(path.file_name().expect("a file name")), &text)
+                .expect("copy a demo page");
+            let page: Value = serde_json::from_str(&text).expect("a demo page is JSON");
+            let edges = page["data"]["organisationEnhedListe"]["edges"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            template = template.or_else(|| {
+                edges.into_iter().map(|e| e["node"].clone()).find(|n| {
+                    n["tilstand"]["status"] == "AKTIV"
+                        && n["overordnetEnhed"]["uuid"].is_string()
+                        && n["opgaver"].as_array().is_some_and(|o| !o.is_empty())
+                })
+            });
+        }
+    }
+    let mut node = template.expect("the demo has an active unit with KLE tasks under a parent");
+    node["uuid"] = json!("00000000-0000-4000-8000-0000000000e2");
+    node["enhedsnavn"] = json!(HOSTILE);
+    node["brugervendtNoegle"] = json!("e2e-hostile");
+    let page = json!({ "data": { "organisationEnhedListe": {
+        "edges": [{ "node": node }],
+        "pageInfo": { "hasNextPage": false, "endCursor": null }
+    } } });
+    std::fs::write(pages.join("zz-e2e-hostile.json"), page.to_string())
+        .expect("write the extra page");
+    api.import_org_paths(&[pages])
+        .expect("the demo pages plus the extra unit import");
+    api.run_match()
+        .expect("the matcher runs on the new snapshot");
+    db
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn approving_in_the_window_moves_the_proposal_and_logs_it() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = demo_store(dir.path());
+    let driver = Driver::start(&db, dir.path()).await;
+    let window = driver.open_window(&app_binary()).await;
+    let shots = artifacts_dir();
+
+    let result = review_flow(&window, &shots).await;
+    window.close().await;
+    driver.stop();
+    if let Err(message) = result {
+        panic!("{message}");
+    }
+}
+
+/// Approve, reject, look in every view. Errors are returned (not panicked) so that the window
+/// and the driver are always shut down.
+async fn review_flow(w: &Window, shots: &Path) -> Result<(), String> {
+    // Who decides: recorded on every decision and shown in the log.
+    w.set_input("who", "E2E-test").await?;
+
+    // Nye forslag: the queue is there, with ORG | SOR cards.
+    w.click("nav-new").await?;
+    let id = w
+        .attr_of(
+            "[data-testid=proposal-card][data-kind=link]",
+            "data-proposal-id",
+        )
+        .await?;
+    let card = format!("[data-testid=view-new] [data-proposal-id='{id}']");
+    let new_before = w.count("count-new").await?;
+    let approved_before = w.count("count-approved").await?;
+    w.screenshot(shots, "1-nye-forslag").await?;
+
+    // The explanation is one click away.
+    w.click_css(&format!("{card} [data-testid=explain]"))
+        .await?;
+    w.wait_testid("explanation-dialog").await?;
+    w.screenshot(shots, "1b-forklaring").await?;
+    w.click("explanation-close").await?;
+
+    // GODKEND: the card leaves the queue and the counts follow at once.
+    w.click_css(&format!("{card} [data-testid=approve]"))
+        .await?;
+    w.wait_status_containing(&format!("#{id} er godkendt"))
+        .await?;
+    if w.exists(&format!("[data-testid=view-new] [data-proposal-id='{id}']"))
+        .await?
+    {
+        return Err(format!(
+            "proposal #{id} is still in 'Nye forslag' after GODKEND"
+        ));
+    }
+    w.wait_count("count-new", new_before - 1).await?;
+    w.wait_count("count-approved", approved_before + 1).await?;
+
+    // AFVIS with a reason: it moves to 'Afviste forslag' with the reason shown.
+    let other_id = w
+        .attr_of(
+            "[data-testid=view-new] [data-testid=proposal-card]",
+            "data-proposal-id",
+        )
+        .await?;
+    w.click_css(&format!(
+        "[data-testid=view-new] [data-proposal-id='{other_id}'] [data-testid=reject]"
+    ))
+    .await?;
+    w.wait_testid("reject-dialog").await?;
+    w.set_input("reject-reason", "Forkert enhed").await?;
+    w.click("reject-confirm").await?;
+    w.wait_status_containing(&format!("#{other_id} er")).await?;
+
+    // Godkendte forslag: the approved proposal is there, marked with who decided.
+    w.click("nav-approved").await?;
+    let approved = w
+        .wait_css(&format!(
+            "[data-testid=view-approved] [data-proposal-id='{id}']"
+        ))
+        .await?;
+    let text = approved.text().await.map_err(|e| e.to_string())?;
+    if !text.contains("E2E-test") {
+        return Err(format!(
+            "the approved card does not say who approved it: {text:?}"
+        ));
+    }
+    w.screenshot(shots, "2-godkendte-forslag").await?;
+
+    w.click("nav-rejected").await?;
+    let rejected = w
+        .wait_css(&format!(
+            "[data-testid=view-rejected] [data-proposal-id='{other_id}']"
+        ))
+        .await?;
+    let text = rejected.text().await.map_err(|e| e.to_string())?;
+    if !text.contains("Forkert enhed") {
+        return Err(format!(
+            "the rejected card does not show the reason: {text:?}"
+        ));
+    }
+    w.screenshot(shots, "3-afviste-forslag").await?;
+
+    // Log over ændringer: the decision is logged with the user as source and who.
+    w.click("nav-log").await?;
+    w.set_input("log-search", "E2E-test").await?;
+    w.screenshot(shots, "7a-log-search").await?;
+    let text = w
+        .wait_text("//*[@data-testid='log-row'][contains(., 'E2E-test') and contains(., 'Bruger')]")
+        .await?;
+    if !starts_with_danish_time(&text) {
+        return Err(format!(
+            "the log row does not start with a time as dd.mm.åååå tt:mm: {text:?}"
+        ));
+    }
+    w.set_input("log-search", "").await?;
+    w.wait_css("[data-testid=log-row]").await?;
+    w.screenshot(shots, "7-log").await?;
+
+    // The data views: rows from both registers.
+    w.click("nav-sor").await?;
+    w.wait_css("[data-testid=sor-row]").await?;
+    w.screenshot(shots, "5-sor-data").await?;
+    w.click("nav-org").await?;
+    w.wait_css("[data-testid=org-row]").await?;
+    w.screenshot(shots, "6-sts-org-data").await?;
+
+    // A unit named like markup shows its characters, in the table and nowhere as an element.
+    w.set_input("org-search", "onerror").await?;
+    let text = w
+        .wait_text(&format!(
+            "//*[@data-testid='org-row'][contains(., '{HOSTILE}')]"
+        ))
+        .await?;
+    if !text.contains(HOSTILE) {
+        return Err(format!(
+            "the unit's name is not shown as its characters: {text:?}"
+        ));
+    }
+    w.screenshot(shots, "6b-sts-org-data-markup-name").await?;
+
+    // Manuel oprettelse: both sides are searchable and the link button waits for two choices.
+    w.click("nav-manual").await?;
+    w.wait_css("[data-testid=manual-org-row]").await?;
+    w.wait_css("[data-testid=manual-sor-row]").await?;
+    if w.enabled("manual-link").await? {
+        return Err("'Opret kobling' is enabled before anything is chosen".into());
+    }
+    w.screenshot(shots, "4-manuel-oprettelse").await?;
+
+    // External text is text: no element built from a unit's name, no script ran.
+    if w.exists("main img, main script, main iframe").await? {
+        return Err("an element was created from data in the main area".into());
+    }
+    w.no_alert().await?;
+    Ok(())
+}
+
+/// `dd.mm.åååå tt:mm` at the start of `text`.
+fn starts_with_danish_time(text: &str) -> bool {
+    let pattern = "dd.dd.dddd dd:dd";
+    text.chars().count() >= pattern.len()
+        && pattern
+            .chars()
+            .zip(text.chars())
+            .all(|(p, c)| if p == 'd' { c.is_ascii_digit() } else { p == c })
+}
+
+#[test]
+fn a_corrupt_store_stops_the_app_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = dir.path().join("sorkomp.db");
+    std::fs::write(&db, b"this is not an SQLite database, just text in a file")
+        .expect("write the file");
+    let output = Command::new(app_binary())
+        .env("SORKOMP_DB", &db)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("the app binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a store that cannot be opened ends the app with code 2; stderr: {stderr}"
+    );
+    assert!(
+        stderr.contains("SOR-komponent kan ikke starte"),
+        "the message says the app cannot start: {stderr}"
+    );
+    let after = std::fs::read(&db).expect("the file is still there");
+    assert_eq!(
+        after, b"this is not an SQLite database, just text in a file",
+        "the corrupt file is left unchanged"
+    );
+}
+
+/// The driver's readiness and every wait are bounded, so a broken window fails the test.
+pub const WAIT: Duration = Duration::from_secs(20);
