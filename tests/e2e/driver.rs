@@ -155,7 +155,12 @@ impl Window {
         let deadline = Instant::now() + WAIT;
         loop {
             let el = self.wait_xpath(xpath).await?;
-            if let Ok(text) = el.text().await {
+            let arg = serde_json::to_value(&el).map_err(|e| err("passing an element", e))?;
+            let script =
+                "return Array.from(arguments[0].children).map(c => c.textContent).join(' ');";
+            if let Ok(serde_json::Value::String(text)) =
+                self.client.execute(script, vec![arg]).await
+            {
                 if !text.trim().is_empty() {
                     return Ok(text);
                 }
