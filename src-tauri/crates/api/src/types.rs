@@ -1,0 +1,258 @@
+//! Transport types: what the window and the CLI receive. Exported to TypeScript by ts-rs.
+
+use serde::{Deserialize, Serialize};
+use sorkomp_model::{
+    ChangeSource, Explanation, FieldChange, NewSorUnit, OrgStatus, ProposalKind, ProposalStatus,
+    SorLevel,
+};
+use ts_rs::TS;
+
+/// The ORG side of a proposal card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OrgSide {
+    pub uuid: String,
+    pub name: String,
+    pub address: Option<String>,
+    /// "27.42.00 Plejeboliger" style.
+    pub kle: Vec<String>,
+    pub status: OrgStatus,
+}
+
+/// The SOR side of a proposal card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SorSide {
+    pub sor_id: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub type_code: Option<String>,
+    pub to_date: Option<String>,
+}
+
+/// A proposal with both sides resolved for display.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProposalView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: ProposalKind,
+    pub status: ProposalStatus,
+    pub org_uuid: Option<String>,
+    pub sor_id: Option<String>,
+    pub score: f64,
+    pub explanation: Explanation,
+    pub changes: Vec<FieldChange>,
+    pub new_unit: Option<NewSorUnit>,
+    pub org: Option<OrgSide>,
+    pub sor: Option<SorSide>,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProposalQuery {
+    pub status: Option<ProposalStatus>,
+    pub kind: Option<ProposalKind>,
+    /// Case-insensitive text found in either side's name, address or id.
+    pub text: Option<String>,
+}
+
+/// A change-log row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LogEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub source: String,
+    pub who: String,
+    pub action: String,
+    pub entity_kind: String,
+    pub entity_id: String,
+    pub summary: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl From<sorkomp_store::LogEntry> for LogEntry {
+    fn from(e: sorkomp_store::LogEntry) -> Self {
+        LogEntry {
+            id: e.id,
+            at: e.at,
+            source: e.source,
+            who: e.who,
+            action: e.action,
+            entity_kind: e.entity_kind,
+            entity_id: e.entity_id,
+            summary: e.summary,
+            before: e.before,
+            after: e.after,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        }
+    }
+}
+
+impl From<LogEntry> for sorkomp_store::LogEntry {
+    fn from(e: LogEntry) -> Self {
+        sorkomp_store::LogEntry {
+            id: e.id,
+            at: e.at,
+            source: e.source,
+            who: e.who,
+            action: e.action,
+            entity_kind: e.entity_kind,
+            entity_id: e.entity_id,
+            summary: e.summary,
+            before: e.before,
+            after: e.after,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LogQuery {
+    pub source: Option<ChangeSource>,
+    pub text: Option<String>,
+    /// ISO dates or RFC 3339 times (inclusive).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExportFormat {
+    /// Semicolon-separated, UTF-8 with BOM, Danish dates: opens correctly in Danish Excel.
+    Csv,
+    Json,
+}
+
+impl ExportFormat {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "csv" => Some(ExportFormat::Csv),
+            "json" => Some(ExportFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportReport {
+    pub path: String,
+    pub rows: u32,
+    /// The hash of the last exported row: the head of the chain.
+    pub head_hash: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DataQuery {
+    pub text: Option<String>,
+    /// SOR: only the municipality's subtree (default) or the whole country.
+    pub only_municipality: bool,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// A row of the SOR-data view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SorRow {
+    pub sor_id: String,
+    pub level: Option<SorLevel>,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub type_code: Option<String>,
+    pub address: Option<String>,
+    pub address_inherited: bool,
+    pub ean: Option<String>,
+    pub from_date: Option<String>,
+    pub to_date: Option<String>,
+    /// The ORG unit this entity is linked to, if any.
+    pub linked_org: Option<String>,
+}
+
+/// A row of the STS-Org-data view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OrgRow {
+    pub uuid: String,
+    pub name: String,
+    pub parent_uuid: Option<String>,
+    pub status: OrgStatus,
+    pub address: Option<String>,
+    pub kle: Vec<String>,
+    pub sor_code: Option<String>,
+    pub linked_sor: Option<String>,
+    /// Data-quality problems to fix in FK Organisation (Danish).
+    pub quality: Vec<String>,
+}
+
+/// Counts for `sorkomp stats --json` and the window's header.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Stats {
+    pub sor_owners: u32,
+    pub sor_institutions: u32,
+    pub sor_units: u32,
+    pub org_active: u32,
+    pub org_inactive: u32,
+    pub links: u32,
+    /// kind -> status -> count.
+    pub proposals: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u32>>,
+    pub log_rows: u32,
+}
+
+/// What the window shows in its header.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Overview {
+    pub municipality_cvr: Option<String>,
+    pub municipality_name: Option<String>,
+    pub who: String,
+    pub last_sor_import: Option<String>,
+    pub last_org_import: Option<String>,
+    pub stats: Stats,
+}
+
+/// Result of an import (either register).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    /// "sor" or "org".
+    pub register: String,
+    /// Danish one-line summary.
+    pub summary: String,
+    pub entities: u32,
+    pub changes: u32,
+    pub unchanged: bool,
+}
+
+/// Result of a matcher run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MatchReport {
+    pub added: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub withdrawn: u32,
+    pub already_decided: u32,
+    /// What the matcher could not judge and why (Danish).
+    pub notes: Vec<String>,
+    pub millis: u32,
+}
