@@ -30,7 +30,7 @@ const CSV_HEADER: [&str; 13] = [
 struct JsonExport {
     head_hash: String,
     rows: usize,
-    entries: Vec<crate::LogEntry>,
+    entries: Vec<LogEntry>,
 }
 
 /// Danish local time, the way Danish Excel reads a date: `26-11-2026 11:00:00`.
@@ -86,7 +86,7 @@ pub(crate) fn write_log(
             let doc = JsonExport {
                 head_hash: head_hash.to_owned(),
                 rows: entries.len(),
-                entries: entries.iter().cloned().map(crate::LogEntry::from).collect(),
+                entries: entries.to_vec(),
             };
             serde_json::to_writer_pretty(&mut tmp.1, &doc)?;
         }
@@ -145,7 +145,7 @@ pub fn read_export(path: &Path) -> ApiResult<Vec<LogEntry>> {
                 ),
             )
         })?;
-        return Ok(doc.entries.into_iter().map(LogEntry::from).collect());
+        return Ok(doc.entries);
     }
     let mut r = csv::ReaderBuilder::new()
         .delimiter(b';')

@@ -392,7 +392,7 @@ impl Api {
             limit: q.limit,
             offset: q.offset,
         })?;
-        Ok(rows.into_iter().map(LogEntry::from).collect())
+        Ok(rows)
     }
 
     /// Writes the whole change log to `out` (atomically: a temp file renamed into place).

@@ -61,63 +61,7 @@ pub struct ProposalQuery {
     pub text: Option<String>,
 }
 
-/// A change-log row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct LogEntry {
-    #[ts(type = "number")]
-    pub id: i64,
-    /// RFC 3339, UTC.
-    pub at: String,
-    pub source: String,
-    pub who: String,
-    pub action: String,
-    pub entity_kind: String,
-    pub entity_id: String,
-    pub summary: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub prev_hash: String,
-    pub hash: String,
-}
-
-impl From<sorkomp_store::LogEntry> for LogEntry {
-    fn from(e: sorkomp_store::LogEntry) -> Self {
-        LogEntry {
-            id: e.id,
-            at: e.at,
-            source: e.source,
-            who: e.who,
-            action: e.action,
-            entity_kind: e.entity_kind,
-            entity_id: e.entity_id,
-            summary: e.summary,
-            before: e.before,
-            after: e.after,
-            prev_hash: e.prev_hash,
-            hash: e.hash,
-        }
-    }
-}
-
-impl From<LogEntry> for sorkomp_store::LogEntry {
-    fn from(e: LogEntry) -> Self {
-        sorkomp_store::LogEntry {
-            id: e.id,
-            at: e.at,
-            source: e.source,
-            who: e.who,
-            action: e.action,
-            entity_kind: e.entity_kind,
-            entity_id: e.entity_id,
-            summary: e.summary,
-            before: e.before,
-            after: e.after,
-            prev_hash: e.prev_hash,
-            hash: e.hash,
-        }
-    }
-}
+pub use sorkomp_store::LogEntry;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -4,6 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 
 use crate::{Result, Store, StoreError};
 
@@ -28,10 +29,13 @@ pub struct NewLogEntry<'a> {
     pub after: Option<&'a str>,
 }
 
-/// A row of the change log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A row of the change log (also what the window and the exports carry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct LogEntry {
+    #[ts(type = "number")]
     pub id: i64,
+    /// RFC 3339, UTC.
     pub at: String,
     pub source: String,
     pub who: String,
