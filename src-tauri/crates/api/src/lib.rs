@@ -5,6 +5,7 @@
 mod demo;
 mod error;
 mod export;
+mod progress;
 mod types;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use sorkomp_store::Store;
 
 pub use error::{ApiError, ApiResult};
 pub use export::{read_export, verify_export};
+pub use progress::{Progress, ProgressSink};
 pub use types::*;
 
 /// Environment variable that overrides the database location.
