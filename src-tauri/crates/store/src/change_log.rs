@@ -73,13 +73,62 @@ impl LogEntry {
 #[derive(Debug, Clone, Default)]
 pub struct LogQuery {
     pub source: Option<String>,
+    /// A unit's ORG uuid or SOR id: the rows about that unit (its own rows, the rows of the
+    /// proposals and links that involve it).
     pub entity_id: Option<String>,
+    /// Exact action, e.g. "approve", "undo", "sor_import".
+    pub action: Option<String>,
     /// Case-insensitive substring of summary, action or entity id.
     pub text: Option<String>,
+    /// Inclusive lower bound of `at` (RFC 3339, UTC, as stored).
     pub from: Option<String>,
+    /// Exclusive upper bound of `at` (RFC 3339, UTC, as stored).
     pub to: Option<String>,
     pub limit: Option<u32>,
     pub offset: Option<u32>,
+}
+
+impl LogQuery {
+    /// The WHERE clause and its arguments.
+    fn filter(&self) -> (String, Vec<String>) {
+        let mut sql = String::from(" WHERE 1=1");
+        let mut args: Vec<String> = Vec::new();
+        if let Some(s) = &self.source {
+            args.push(s.clone());
+            sql.push_str(&format!(" AND source = ?{}", args.len()));
+        }
+        if let Some(s) = &self.entity_id {
+            args.push(s.clone());
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (entity_id = ?{n}
+                   OR (entity_kind = 'proposal' AND entity_id IN
+                       (SELECT CAST(id AS TEXT) FROM proposal WHERE org_uuid = ?{n} OR sor_id = ?{n}))
+                   OR (entity_kind = 'link' AND (instr(coalesce(before, ''), ?{n}) > 0
+                       OR instr(coalesce(after, ''), ?{n}) > 0)))"
+            ));
+        }
+        if let Some(s) = &self.action {
+            args.push(s.clone());
+            sql.push_str(&format!(" AND action = ?{}", args.len()));
+        }
+        if let Some(s) = &self.text {
+            args.push(format!("%{}%", s.to_lowercase()));
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (lower(summary) LIKE ?{n} OR lower(action) LIKE ?{n} OR lower(entity_id) LIKE ?{n} OR lower(who) LIKE ?{n})"
+            ));
+        }
+        if let Some(s) = &self.from {
+            args.push(s.clone());
+            sql.push_str(&format!(" AND at >= ?{}", args.len()));
+        }
+        if let Some(s) = &self.to {
+            args.push(s.clone());
+            sql.push_str(&format!(" AND at < ?{}", args.len()));
+        }
+        (sql, args)
+    }
 }
 
 fn entry_hash(prev_hash: &str, e: &NewLogEntry) -> String {
@@ -151,6 +200,17 @@ fn row_to_entry(r: &rusqlite::Row) -> rusqlite::Result<LogEntry> {
     })
 }
 
+/// One event by its id, on `conn` (normally inside the caller's transaction).
+pub(crate) fn entry_on(conn: &Connection, id: i64) -> Result<Option<LogEntry>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {LOG_COLUMNS} FROM change_log WHERE id = ?1"),
+            [id],
+            row_to_entry,
+        )
+        .optional()?)
+}
+
 const LOG_COLUMNS: &str =
     "id, at, source, who, action, entity_kind, entity_id, summary, before, after, prev_hash, hash";
 
@@ -162,40 +222,34 @@ impl Store {
 
     /// Events matching `q`, newest first.
     pub fn log(&self, q: &LogQuery) -> Result<Vec<LogEntry>> {
-        let mut sql = format!("SELECT {LOG_COLUMNS} FROM change_log WHERE 1=1");
-        let mut args: Vec<String> = Vec::new();
-        if let Some(s) = &q.source {
-            args.push(s.clone());
-            sql.push_str(&format!(" AND source = ?{}", args.len()));
-        }
-        if let Some(s) = &q.entity_id {
-            args.push(s.clone());
-            sql.push_str(&format!(" AND entity_id = ?{}", args.len()));
-        }
-        if let Some(s) = &q.text {
-            args.push(format!("%{}%", s.to_lowercase()));
-            let n = args.len();
-            sql.push_str(&format!(
-                " AND (lower(summary) LIKE ?{n} OR lower(action) LIKE ?{n} OR lower(entity_id) LIKE ?{n} OR lower(who) LIKE ?{n})"
-            ));
-        }
-        if let Some(s) = &q.from {
-            args.push(s.clone());
-            sql.push_str(&format!(" AND at >= ?{}", args.len()));
-        }
-        if let Some(s) = &q.to {
-            args.push(s.clone());
-            sql.push_str(&format!(" AND at <= ?{}", args.len()));
-        }
-        sql.push_str(" ORDER BY id DESC");
-        sql.push_str(&format!(
-            " LIMIT {} OFFSET {}",
+        let (filter, args) = q.filter();
+        let sql = format!(
+            "SELECT {LOG_COLUMNS} FROM change_log{filter} ORDER BY id DESC LIMIT {} OFFSET {}",
             q.limit.map(i64::from).unwrap_or(-1),
             q.offset.unwrap_or(0)
-        ));
+        );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), row_to_entry)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many events match `q` (ignoring its limit and offset).
+    pub fn log_count(&self, q: &LogQuery) -> Result<u64> {
+        let (filter, args) = q.filter();
+        let n: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM change_log{filter}"),
+            rusqlite::params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// One event by its id.
+    pub fn log_entry(&self, id: i64) -> Result<LogEntry> {
+        entry_on(&self.conn, id)?.ok_or(StoreError::NotFound {
+            what: "Logrække",
+            id: id.to_string(),
+        })
     }
 
     /// The whole log, oldest first (for export and verification).

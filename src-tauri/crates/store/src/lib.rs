@@ -17,7 +17,9 @@ pub use change_log::{verify_chain, LogEntry, LogQuery, NewLogEntry, GENESIS_HASH
 pub use error::StoreError;
 pub use open::{Store, SCHEMA_VERSION};
 pub use org::OrgImportSummary;
-pub use proposals::{Link, OutboxItem, ProposalQuery, ProposalRow, ReconcileSummary};
+pub use proposals::{
+    ApprovalChoice, BatchOutcome, Link, OutboxItem, ProposalQuery, ProposalRow, ReconcileSummary,
+};
 pub use sor_import::{SorImport, SorImportSummary};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -2,13 +2,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sorkomp_model::{
     Explanation, FieldChange, KleRule, NewSorUnit, ProposalDraft, ProposalKind, ProposalStatus,
 };
 
-use crate::change_log::{append, NewLogEntry};
+use crate::change_log::{append, entry_on, LogEntry, NewLogEntry};
 use crate::{Result, Store, StoreError};
 
 /// A stored proposal.
@@ -55,6 +55,23 @@ pub struct OutboxItem {
     pub payload: serde_json::Value,
     pub status: String,
     pub created_at: String,
+}
+
+/// How an approval departs from the proposal as made.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApprovalChoice {
+    /// Update proposals: the field names (`FieldChange::field`) to take; the rest are recorded
+    /// as not taken. `None` takes them all.
+    pub fields: Option<Vec<String>>,
+    /// Create proposals: the SOR fields to create instead of the proposed ones.
+    pub new_unit: Option<NewSorUnit>,
+}
+
+/// What [`Store::approve_many`] did.
+#[derive(Debug, Default)]
+pub struct BatchOutcome {
+    pub approved: Vec<i64>,
+    pub skipped: Vec<(i64, StoreError)>,
 }
 
 /// What a matcher run did to the stored proposals.
@@ -154,17 +171,7 @@ impl Store {
     }
 
     pub fn proposal(&self, id: i64) -> Result<ProposalRow> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM proposal WHERE id = ?1"),
-                [id],
-                row_to_proposal,
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound {
-                what: "Forslag",
-                id: id.to_string(),
-            })
+        proposal_on(&self.conn, id)
     }
 
     /// Stores a matcher run: new drafts are added, open proposals that the run confirms are
@@ -180,8 +187,12 @@ impl Store {
         let mut open: HashMap<Key, ProposalRow> = HashMap::new();
         let mut decided: HashSet<(Key, String)> = HashSet::new();
         {
+            // An approved link that has since ended (unlinked) no longer counts as decided, so
+            // the matcher may propose the pair again.
             let mut stmt = tx.prepare(&format!(
-                "SELECT {COLUMNS} FROM proposal WHERE status IN ('new', 'approved', 'rejected')"
+                "SELECT {COLUMNS} FROM proposal WHERE status IN ('new', 'rejected')
+                 OR (status = 'approved' AND (kind <> 'link'
+                     OR EXISTS (SELECT 1 FROM link WHERE link.proposal_id = proposal.id AND link.ended_at IS NULL)))"
             ))?;
             let rows = stmt.query_map([], row_to_proposal)?;
             for row in rows {
@@ -190,7 +201,9 @@ impl Store {
                 if row.status == ProposalStatus::New {
                     open.insert(key, row);
                 } else {
-                    decided.insert((key, decision_fingerprint(row.kind, &row.changes)?));
+                    for fingerprint in decision_fingerprints(row.kind, &row.changes)? {
+                        decided.insert((key.clone(), fingerprint));
+                    }
                 }
             }
         }
@@ -201,10 +214,22 @@ impl Store {
             if !seen.insert(key.clone()) {
                 continue;
             }
-            if decided.contains(&(key.clone(), decision_fingerprint(d.kind, &d.changes)?)) {
+            let fingerprints = decision_fingerprints(d.kind, &d.changes)?;
+            if !fingerprints.is_empty()
+                && fingerprints
+                    .into_iter()
+                    .all(|f| decided.contains(&(key.clone(), f)))
+            {
                 summary.already_decided += 1;
                 if let Some(row) = open.remove(&key) {
-                    withdraw(&tx, &row, now, who, "det samme er allerede besluttet")?;
+                    withdraw(
+                        &tx,
+                        &row,
+                        now,
+                        who,
+                        "matcher",
+                        "det samme er allerede besluttet",
+                    )?;
                     summary.withdrawn += 1;
                 }
                 continue;
@@ -239,7 +264,14 @@ impl Store {
             }
         }
         for row in open.values() {
-            withdraw(&tx, row, now, who, "matcheren foreslår det ikke længere")?;
+            withdraw(
+                &tx,
+                row,
+                now,
+                who,
+                "matcher",
+                "matcheren foreslår det ikke længere",
+            )?;
             summary.withdrawn += 1;
         }
         let text = format!(
@@ -275,78 +307,94 @@ impl Store {
         source: &str,
         now: &str,
     ) -> Result<ProposalRow> {
-        let before = self.proposal(id)?;
-        if before.status != ProposalStatus::New {
-            return Err(StoreError::AlreadyDecided {
-                id,
-                status: status_da(before.status).into(),
-            });
-        }
         let tx = self.conn.transaction()?;
-        let status = if approve {
-            ProposalStatus::Approved
-        } else {
-            ProposalStatus::Rejected
-        };
-        tx.execute(
-            "UPDATE proposal SET status = ?2, decided_at = ?3, decided_by = ?4, reason = ?5, updated_at = ?3 WHERE id = ?1",
-            params![id, status.as_str(), now, who, reason],
-        )?;
-        if approve {
-            match before.kind {
-                ProposalKind::Link => {
-                    let (org, sor) = (
-                        before.org_uuid.as_deref().unwrap_or(""),
-                        before.sor_id.as_deref().unwrap_or(""),
-                    );
-                    insert_link(&tx, org, sor, false, Some(id), who, now)?;
-                    withdraw_competing(&tx, id, org, sor, now, who)?;
-                }
-                ProposalKind::Create => {
-                    let payload =
-                        serde_json::json!({ "org_uuid": before.org_uuid, "unit": before.new_unit });
-                    insert_outbox(&tx, id, "create_unit", &payload, now)?;
-                }
-                ProposalKind::Delete => {
-                    let payload = serde_json::json!({ "sor_id": before.sor_id, "close_from": &now[..10.min(now.len())] });
-                    insert_outbox(&tx, id, "close_unit", &payload, now)?;
-                }
-                ProposalKind::Update => {
-                    let payload = serde_json::json!({ "sor_id": before.sor_id, "org_uuid": before.org_uuid, "changes": before.changes });
-                    insert_outbox(&tx, id, "update_unit", &payload, now)?;
-                }
-            }
-        }
-        let verb = match (before.kind, approve) {
-            (ProposalKind::Create, true) => "godkendt til oprettelse",
-            (ProposalKind::Delete, true) => "godkendt: SOR-data slettes",
-            (ProposalKind::Delete, false) => "afvist: SOR-enheden beholdes",
-            (_, true) => "godkendt",
-            (_, false) => "afvist",
-        };
-        let mut text = format!("{} {verb}", capitalise(&describe(&before)));
-        if let Some(r) = reason.filter(|r| !r.trim().is_empty()) {
-            text.push_str(&format!(" (begrundelse: {r})"));
-        }
-        let before_json = serde_json::json!({ "status": before.status.as_str() }).to_string();
-        let after_json =
-            serde_json::json!({ "status": status.as_str(), "reason": reason }).to_string();
-        append(
+        decide_on(
             &tx,
-            &NewLogEntry {
-                at: now,
-                source,
+            &Decision {
+                id,
+                approve,
+                reason,
+                choice: &ApprovalChoice::default(),
                 who,
-                action: if approve { "approve" } else { "reject" },
-                entity_kind: "proposal",
-                entity_id: &id.to_string(),
-                summary: &text,
-                before: Some(&before_json),
-                after: Some(&after_json),
+                source,
+                now,
             },
         )?;
         tx.commit()?;
         self.proposal(id)
+    }
+
+    /// Approves an open proposal as the administrator edited it: only the chosen fields of an
+    /// update, or edited SOR fields for a creation. The log row holds both versions.
+    pub fn approve_chosen(
+        &mut self,
+        id: i64,
+        choice: &ApprovalChoice,
+        who: &str,
+        source: &str,
+        now: &str,
+    ) -> Result<ProposalRow> {
+        let tx = self.conn.transaction()?;
+        decide_on(
+            &tx,
+            &Decision {
+                id,
+                approve: true,
+                reason: None,
+                choice,
+                who,
+                source,
+                now,
+            },
+        )?;
+        tx.commit()?;
+        self.proposal(id)
+    }
+
+    /// Approves `(proposal id, who)` in order, in one transaction. A proposal that cannot be
+    /// approved any more (decided, withdrawn by an earlier approval in the batch, conflicting)
+    /// is skipped with the reason. `dry_run` rolls everything back: the outcome is then exactly
+    /// what the same call without `dry_run` would do.
+    pub fn approve_many(
+        &mut self,
+        items: &[(i64, String)],
+        source: &str,
+        now: &str,
+        dry_run: bool,
+    ) -> Result<BatchOutcome> {
+        let mut tx = self.conn.transaction()?;
+        let mut outcome = BatchOutcome::default();
+        let plain = ApprovalChoice::default();
+        for (id, who) in items {
+            let sp = tx.savepoint()?;
+            let decided = decide_on(
+                &sp,
+                &Decision {
+                    id: *id,
+                    approve: true,
+                    reason: None,
+                    choice: &plain,
+                    who,
+                    source,
+                    now,
+                },
+            );
+            match decided {
+                Ok(()) => {
+                    sp.commit()?;
+                    outcome.approved.push(*id);
+                }
+                Err(e @ (StoreError::Sqlite(_) | StoreError::Json(_))) => return Err(e),
+                Err(e) => {
+                    drop(sp);
+                    outcome.skipped.push((*id, e));
+                }
+            }
+        }
+        if !dry_run {
+            tx.commit()?;
+        }
+        Ok(outcome)
     }
 
     /// Links an ORG unit to a SOR entity by hand. A manual link wins over the matcher: open
@@ -384,7 +432,7 @@ impl Store {
         })?;
         let tx = self.conn.transaction()?;
         insert_link(&tx, org_uuid, sor_id, true, None, who, now)?;
-        withdraw_competing(&tx, -1, org_uuid, sor_id, now, who)?;
+        withdraw_competing(&tx, -1, org_uuid, sor_id, now, who, "user")?;
         let text = format!("Manuel kobling: {org_name} ({org_uuid}) ↔ {sor_name} ({sor_id})");
         let after = serde_json::json!({ "org_uuid": org_uuid, "sor_id": sor_id, "manual": true })
             .to_string();
@@ -436,9 +484,13 @@ impl Store {
         self.column("SELECT org_uuid FROM proposal WHERE kind = 'create' AND status = 'rejected' AND org_uuid IS NOT NULL")
     }
 
-    /// SOR entities the administrator chose to keep (a rejected delete proposal).
+    /// SOR entities the administrator chose to keep (a rejected delete proposal, or marked as
+    /// existing only in SOR).
     pub fn kept_sor(&self) -> Result<Vec<String>> {
-        self.column("SELECT sor_id FROM proposal WHERE kind = 'delete' AND status = 'rejected' AND sor_id IS NOT NULL")
+        self.column(
+            "SELECT sor_id FROM proposal WHERE kind = 'delete' AND status = 'rejected' AND sor_id IS NOT NULL
+             UNION SELECT sor_id FROM only_in_sor",
+        )
     }
 
     fn column(&self, sql: &str) -> Result<Vec<String>> {
@@ -518,12 +570,675 @@ impl Store {
     }
 }
 
-/// Link, create and delete decisions are about the pair; an update decision is about the exact
-/// change set, so a new drift after a rejected update is proposed again.
-fn decision_fingerprint(kind: ProposalKind, changes: &[FieldChange]) -> Result<String> {
+/// The change-log actions that record a decision (and so can be undone).
+const DECISIONS: [&str; 6] = [
+    "approve",
+    "reject",
+    "link",
+    "unlink",
+    "only_in_sor",
+    "only_in_sor_remove",
+];
+
+/// What undoing one decision takes.
+enum UndoPlan {
+    /// Back to `new`; the link it made ends, its pending worklist items are cancelled and an
+    /// edited creation gets its proposed SOR fields back.
+    Proposal {
+        id: i64,
+        restore_unit: Option<serde_json::Value>,
+        end_link: Option<i64>,
+        cancel_outbox: Vec<i64>,
+    },
+    EndLink {
+        link_id: i64,
+    },
+    RestoreLink {
+        link_id: i64,
+    },
+    Unmark {
+        sor_id: String,
+        restore: Vec<i64>,
+    },
+    Remark {
+        sor_id: String,
+        reason: Option<String>,
+    },
+}
+
+impl Store {
+    /// Ends the active link between `org_uuid` and `sor_id`. The link row stays (ended_at,
+    /// ended_by, end_reason) and the log says who and why; the next match may propose the pair
+    /// again.
+    pub fn unlink(
+        &mut self,
+        org_uuid: &str,
+        sor_id: &str,
+        reason: Option<&str>,
+        who: &str,
+        now: &str,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let link: Option<(i64, bool, Option<i64>)> = tx
+            .query_row(
+                "SELECT id, manual, proposal_id FROM link WHERE org_uuid = ?1 AND sor_id = ?2 AND ended_at IS NULL",
+                [org_uuid, sor_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((link_id, manual, proposal_id)) = link else {
+            return Err(StoreError::NotFound {
+                what: "Koblingen",
+                id: format!("ORG {org_uuid} ↔ SOR {sor_id}"),
+            });
+        };
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        tx.execute(
+            "UPDATE link SET ended_at = ?2, ended_by = ?3, end_reason = ?4 WHERE id = ?1",
+            params![link_id, now, who, reason],
+        )?;
+        let mut text = format!(
+            "Kobling fjernet: {} ↔ {}",
+            org_label(&tx, org_uuid)?,
+            sor_label(&tx, sor_id)?
+        );
+        if let Some(r) = reason {
+            text.push_str(&format!(" (begrundelse: {r})"));
+        }
+        let before = serde_json::json!({
+            "link_id": link_id, "org_uuid": org_uuid, "sor_id": sor_id,
+            "manual": manual, "proposal_id": proposal_id,
+        });
+        let after = serde_json::json!({ "ended_at": now, "ended_by": who, "reason": reason });
+        append(
+            &tx,
+            &NewLogEntry {
+                at: now,
+                source: "user",
+                who,
+                action: "unlink",
+                entity_kind: "link",
+                entity_id: org_uuid,
+                summary: &text,
+                before: Some(&before.to_string()),
+                after: Some(&after.to_string()),
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Marks (or unmarks) a SOR unit as existing only in SOR. A marked unit is kept: its open
+    /// delete proposal is withdrawn and the matcher never proposes deleting it again.
+    pub fn set_only_in_sor(
+        &mut self,
+        sor_id: &str,
+        only: bool,
+        reason: Option<&str>,
+        who: &str,
+        now: &str,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let marked: Option<(String, String, Option<String>)> = tx
+            .query_row(
+                "SELECT marked_at, marked_by, reason FROM only_in_sor WHERE sor_id = ?1",
+                [sor_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let label = sor_label(&tx, sor_id)?;
+        let (action, text, before, after) = if only {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sor_entity WHERE sor_id = ?1)",
+                [sor_id],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                return Err(StoreError::NotFound {
+                    what: "SOR-enheden",
+                    id: sor_id.into(),
+                });
+            }
+            if marked.is_some() {
+                return Err(StoreError::Conflict(format!(
+                    "SOR-enheden {label} er allerede markeret som kun i SOR."
+                )));
+            }
+            let linked: Option<String> = tx
+                .query_row(
+                    "SELECT org_uuid FROM link WHERE sor_id = ?1 AND ended_at IS NULL",
+                    [sor_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(org) = linked {
+                return Err(StoreError::Conflict(format!(
+                    "SOR-enheden {label} er koblet til ORG-enheden {}; fjern koblingen, før enheden markeres som kun i SOR.",
+                    org_label(&tx, &org)?
+                )));
+            }
+            let withdrawn = mark_only_in_sor(&tx, sor_id, reason, who, now)?;
+            let mut text = format!(
+                "SOR-enheden {label} er markeret som kun i SOR: den beholdes og foreslås ikke slettet"
+            );
+            if let Some(r) = reason {
+                text.push_str(&format!(" (begrundelse: {r})"));
+            }
+            (
+                "only_in_sor",
+                text,
+                serde_json::json!({ "only_in_sor": false }),
+                serde_json::json!({ "only_in_sor": true, "reason": reason, "withdrawn": withdrawn }),
+            )
+        } else {
+            let Some((marked_at, marked_by, old_reason)) = marked else {
+                return Err(StoreError::Conflict(format!(
+                    "SOR-enheden {label} er ikke markeret som kun i SOR."
+                )));
+            };
+            tx.execute("DELETE FROM only_in_sor WHERE sor_id = ?1", [sor_id])?;
+            let mut text = format!("Markeringen «kun i SOR» er fjernet fra SOR-enheden {label}");
+            if let Some(r) = reason {
+                text.push_str(&format!(" (begrundelse: {r})"));
+            }
+            (
+                "only_in_sor_remove",
+                text,
+                serde_json::json!({ "only_in_sor": true, "marked_at": marked_at, "marked_by": marked_by, "reason": old_reason }),
+                serde_json::json!({ "only_in_sor": false, "reason": reason }),
+            )
+        };
+        append(
+            &tx,
+            &NewLogEntry {
+                at: now,
+                source: "user",
+                who,
+                action,
+                entity_kind: "sor",
+                entity_id: sor_id,
+                summary: &text,
+                before: Some(&before.to_string()),
+                after: Some(&after.to_string()),
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// SOR ids marked as existing only in SOR, oldest mark first.
+    pub fn only_in_sor_ids(&self) -> Result<Vec<String>> {
+        self.column("SELECT sor_id FROM only_in_sor ORDER BY marked_at, sor_id")
+    }
+
+    /// Which decision rules are automatic, by key. Rules never set are absent (manual).
+    pub fn rule_settings(&self) -> Result<HashMap<String, bool>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, automatic FROM decision_rule")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Sets a decision rule to automatic or manual approval (logged when it changes).
+    pub fn set_rule(
+        &mut self,
+        key: &str,
+        label: &str,
+        automatic: bool,
+        who: &str,
+        now: &str,
+    ) -> Result<()> {
+        let was = self.rule_settings()?.get(key).copied().unwrap_or(false);
+        if was == automatic {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO decision_rule(key, automatic, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(key) DO UPDATE SET automatic = excluded.automatic, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            params![key, automatic, now, who],
+        )?;
+        let text = format!(
+            "Reglen «{label}» er sat til {}",
+            if automatic {
+                "automatisk godkendelse"
+            } else {
+                "manuel godkendelse"
+            }
+        );
+        append(
+            &tx,
+            &NewLogEntry {
+                at: now,
+                source: "user",
+                who,
+                action: "rule",
+                entity_kind: "setting",
+                entity_id: &format!("rule:{key}"),
+                summary: &text,
+                before: Some(&serde_json::json!({ "automatic": was }).to_string()),
+                after: Some(&serde_json::json!({ "automatic": automatic }).to_string()),
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Open proposals a rule may approve: never undone (the administrator has taken those in
+    /// hand) and, for links, a pair that was never unlinked. In queue order.
+    pub fn rule_candidates(&self) -> Result<Vec<ProposalRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM proposal p WHERE p.status = 'new'
+             AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.entity_kind = 'proposal'
+                             AND c.entity_id = CAST(p.id AS TEXT) AND c.action = 'undo')
+             AND NOT (p.kind = 'link' AND EXISTS (SELECT 1 FROM link l WHERE l.org_uuid = p.org_uuid
+                             AND l.sor_id = p.sor_id AND l.ended_at IS NOT NULL))
+             ORDER BY CASE kind WHEN 'link' THEN 0 WHEN 'update' THEN 1 WHEN 'create' THEN 2 ELSE 3 END, score DESC, id"
+        ))?;
+        let rows = stmt.query_map([], row_to_proposal)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Why the decision in `entry` cannot be undone, or `None` when it can.
+    pub fn undo_blocker(&self, entry: &LogEntry) -> Result<Option<String>> {
+        Ok(plan_undo(&self.conn, entry)?.err())
+    }
+
+    /// Undoes the decision recorded in log row `log_id` and appends an "undo" row that
+    /// references it. The log itself is never changed.
+    pub fn undo(
+        &mut self,
+        log_id: i64,
+        reason: Option<&str>,
+        who: &str,
+        now: &str,
+    ) -> Result<LogEntry> {
+        let tx = self.conn.transaction()?;
+        let entry = entry_on(&tx, log_id)?.ok_or(StoreError::NotFound {
+            what: "Logrække",
+            id: log_id.to_string(),
+        })?;
+        let plan = plan_undo(&tx, &entry)?.map_err(StoreError::Conflict)?;
+        let state = apply_undo(&tx, plan, who, now)?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let mut text = format!("Fortrudt (logrække {}): {}", entry.id, entry.summary);
+        if let Some(r) = reason {
+            text.push_str(&format!(" (begrundelse: {r})"));
+        }
+        let after = serde_json::json!({
+            "undoes": entry.id, "undone_source": entry.source, "reason": reason, "state": state,
+        });
+        let id = append(
+            &tx,
+            &NewLogEntry {
+                at: now,
+                source: "user",
+                who,
+                action: "undo",
+                entity_kind: &entry.entity_kind,
+                entity_id: &entry.entity_id,
+                summary: &text,
+                before: entry.after.as_deref(),
+                after: Some(&after.to_string()),
+            },
+        )?;
+        let row = entry_on(&tx, id)?.ok_or(StoreError::NotFound {
+            what: "Logrække",
+            id: id.to_string(),
+        })?;
+        tx.commit()?;
+        Ok(row)
+    }
+}
+
+fn org_label(conn: &Connection, uuid: &str) -> Result<String> {
+    let name: Option<String> = conn
+        .query_row("SELECT name FROM org_unit WHERE uuid = ?1", [uuid], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(match name {
+        Some(n) => format!("«{n}» ({uuid})"),
+        None => uuid.to_owned(),
+    })
+}
+
+fn sor_label(conn: &Connection, sor_id: &str) -> Result<String> {
+    let name: Option<String> = conn
+        .query_row(
+            "SELECT name FROM sor_entity WHERE sor_id = ?1",
+            [sor_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(match name {
+        Some(n) => format!("«{n}» ({sor_id})"),
+        None => sor_id.to_owned(),
+    })
+}
+
+/// Marks `sor_id` and withdraws its open delete proposals; returns their ids.
+fn mark_only_in_sor(
+    conn: &Connection,
+    sor_id: &str,
+    reason: Option<&str>,
+    who: &str,
+    now: &str,
+) -> Result<Vec<i64>> {
+    conn.execute(
+        "INSERT INTO only_in_sor(sor_id, marked_at, marked_by, reason) VALUES (?1, ?2, ?3, ?4)",
+        params![sor_id, now, who, reason],
+    )?;
+    let open: Vec<ProposalRow> = {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM proposal WHERE kind = 'delete' AND status = 'new' AND sor_id = ?1"
+        ))?;
+        let rows = stmt.query_map([sor_id], row_to_proposal)?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for row in &open {
+        withdraw(
+            conn,
+            row,
+            now,
+            who,
+            "user",
+            "SOR-enheden er markeret som kun i SOR",
+        )?;
+    }
+    Ok(open.iter().map(|r| r.id).collect())
+}
+
+fn json_str<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(serde_json::Value::as_str)
+}
+
+/// What undoing `e` takes, or why it cannot be undone (Danish).
+fn plan_undo(conn: &Connection, e: &LogEntry) -> Result<std::result::Result<UndoPlan, String>> {
+    if !DECISIONS.contains(&e.action.as_str()) {
+        return Ok(Err(format!(
+            "Logrække {} («{}») er ikke en beslutning og kan ikke fortrydes.",
+            e.id, e.summary
+        )));
+    }
+    let undone: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM change_log WHERE action = 'undo' AND entity_kind = ?1 AND entity_id = ?2
+             AND json_extract(after, '$.undoes') = ?3 LIMIT 1",
+            params![e.entity_kind, e.entity_id, e.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(u) = undone {
+        return Ok(Err(format!(
+            "Logrække {} er allerede fortrudt (logrække {u}).",
+            e.id
+        )));
+    }
+    let later: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, summary FROM change_log WHERE id > ?1 AND entity_kind = ?2 AND entity_id = ?3
+             AND action IN ('approve', 'reject', 'link', 'unlink', 'only_in_sor', 'only_in_sor_remove', 'undo')
+             ORDER BY id LIMIT 1",
+            params![e.id, e.entity_kind, e.entity_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((n, summary)) = later {
+        return Ok(Err(format!(
+            "Logrække {} er afløst af en senere beslutning (logrække {n}: «{summary}»). Fortryd den først.",
+            e.id
+        )));
+    }
+    let parse = |s: &Option<String>| -> serde_json::Value {
+        s.as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let (before, after) = (parse(&e.before), parse(&e.after));
+    let missing = || {
+        Err(format!(
+            "Logrække {} mangler oplysningerne, der skal til for at fortryde den.",
+            e.id
+        ))
+    };
+    Ok(Ok(match e.action.as_str() {
+        "approve" | "reject" => {
+            let Ok(id) = e.entity_id.parse::<i64>() else {
+                return Ok(missing());
+            };
+            let Some(p) = proposal_on(conn, id).map(Some).or_else(|err| match err {
+                StoreError::NotFound { .. } => Ok(None),
+                other => Err(other),
+            })?
+            else {
+                return Ok(Err(format!("Forslag {id} findes ikke længere.")));
+            };
+            let expected = if e.action == "approve" {
+                ProposalStatus::Approved
+            } else {
+                ProposalStatus::Rejected
+            };
+            if p.status != expected {
+                return Ok(Err(format!(
+                    "Forslag {id} er ikke længere {} (det er {}); der er intet at fortryde.",
+                    status_da(expected),
+                    status_da(p.status)
+                )));
+            }
+            let mut end_link = None;
+            if expected == ProposalStatus::Approved && p.kind == ProposalKind::Link {
+                let link: Option<(i64, Option<String>)> = conn
+                    .query_row(
+                        "SELECT id, ended_at FROM link WHERE proposal_id = ?1 ORDER BY id DESC LIMIT 1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                match link {
+                    Some((link_id, None)) => end_link = Some(link_id),
+                    Some((_, Some(_))) => {
+                        return Ok(Err(format!(
+                            "Koblingen fra forslag {id} er siden fjernet; fortryd fjernelsen først, hvis koblingen skal tilbage."
+                        )))
+                    }
+                    None => {}
+                }
+            }
+            let items: Vec<(i64, String)> = {
+                let mut stmt =
+                    conn.prepare("SELECT id, status FROM outbox WHERE proposal_id = ?1")?;
+                let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            if let Some((item, status)) =
+                items.iter().find(|(_, s)| s == "done" || s == "confirmed")
+            {
+                let st = if status == "done" {
+                    "udført"
+                } else {
+                    "bekræftet"
+                };
+                return Ok(Err(format!(
+                    "Ændringen fra forslag {id} er allerede {st} i SOR (arbejdslistepunkt {item}); den kan ikke fortrydes her."
+                )));
+            }
+            UndoPlan::Proposal {
+                id,
+                restore_unit: before.get("new_unit").cloned(),
+                end_link,
+                cancel_outbox: items
+                    .into_iter()
+                    .filter(|(_, s)| s == "pending")
+                    .map(|(i, _)| i)
+                    .collect(),
+            }
+        }
+        "link" => {
+            let (Some(org), Some(sor)) = (json_str(&after, "org_uuid"), json_str(&after, "sor_id"))
+            else {
+                return Ok(missing());
+            };
+            let link: Option<i64> = conn
+                .query_row(
+                    "SELECT id FROM link WHERE org_uuid = ?1 AND sor_id = ?2 AND manual = 1 AND ended_at IS NULL",
+                    [org, sor],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match link {
+                Some(link_id) => UndoPlan::EndLink { link_id },
+                None => {
+                    return Ok(Err(format!(
+                        "Koblingen ORG {org} ↔ SOR {sor} er ikke længere aktiv; der er intet at fortryde."
+                    )))
+                }
+            }
+        }
+        "unlink" => {
+            let Some(link_id) = before.get("link_id").and_then(serde_json::Value::as_i64) else {
+                return Ok(missing());
+            };
+            let (org, sor): (String, String) = conn.query_row(
+                "SELECT org_uuid, sor_id FROM link WHERE id = ?1",
+                [link_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let active: Option<(String, String)> = conn
+                .query_row(
+                    "SELECT org_uuid, sor_id FROM link WHERE ended_at IS NULL AND (org_uuid = ?1 OR sor_id = ?2) LIMIT 1",
+                    [&org, &sor],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((o, s)) = active {
+                return Ok(Err(format!(
+                    "Koblingen ORG {org} ↔ SOR {sor} kan ikke genskabes: ORG {o} er nu koblet til SOR {s}. Fjern den kobling først."
+                )));
+            }
+            UndoPlan::RestoreLink { link_id }
+        }
+        "only_in_sor" | "only_in_sor_remove" => {
+            let marked: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM only_in_sor WHERE sor_id = ?1)",
+                [&e.entity_id],
+                |r| r.get(0),
+            )?;
+            let mark = e.action == "only_in_sor";
+            if marked != mark {
+                return Ok(Err(format!(
+                    "SOR-enheden {} er {} markeret som kun i SOR; der er intet at fortryde.",
+                    e.entity_id,
+                    if marked { "igen" } else { "ikke længere" }
+                )));
+            }
+            if mark {
+                UndoPlan::Unmark {
+                    sor_id: e.entity_id.clone(),
+                    restore: after
+                        .get("withdrawn")
+                        .and_then(serde_json::Value::as_array)
+                        .map(|a| a.iter().filter_map(serde_json::Value::as_i64).collect())
+                        .unwrap_or_default(),
+                }
+            } else {
+                UndoPlan::Remark {
+                    sor_id: e.entity_id.clone(),
+                    reason: json_str(&before, "reason").map(str::to_owned),
+                }
+            }
+        }
+        _ => return Ok(missing()),
+    }))
+}
+
+/// Carries out `plan`; returns the state it leaves (for the undo row's `after`).
+fn apply_undo(
+    conn: &Connection,
+    plan: UndoPlan,
+    who: &str,
+    now: &str,
+) -> Result<serde_json::Value> {
+    let end_link = |link_id: i64| {
+        conn.execute(
+            "UPDATE link SET ended_at = ?2, ended_by = ?3, end_reason = 'beslutningen er fortrudt' WHERE id = ?1",
+            params![link_id, now, who],
+        )
+    };
+    Ok(match plan {
+        UndoPlan::Proposal {
+            id,
+            restore_unit,
+            end_link: link,
+            cancel_outbox,
+        } => {
+            conn.execute(
+                "UPDATE proposal SET status = 'new', decided_at = NULL, decided_by = NULL, reason = NULL, updated_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )?;
+            if let Some(unit) = restore_unit {
+                let text = (!unit.is_null()).then(|| unit.to_string());
+                conn.execute(
+                    "UPDATE proposal SET new_unit = ?2 WHERE id = ?1",
+                    params![id, text],
+                )?;
+            }
+            if let Some(link_id) = link {
+                end_link(link_id)?;
+            }
+            for item in &cancel_outbox {
+                conn.execute(
+                    "UPDATE outbox SET status = 'cancelled', updated_at = ?2 WHERE id = ?1",
+                    params![item, now],
+                )?;
+            }
+            serde_json::json!({ "status": "new", "link_ended": link, "outbox_cancelled": cancel_outbox })
+        }
+        UndoPlan::EndLink { link_id } => {
+            end_link(link_id)?;
+            serde_json::json!({ "link_ended": link_id })
+        }
+        UndoPlan::RestoreLink { link_id } => {
+            conn.execute(
+                "INSERT INTO link(org_uuid, sor_id, manual, proposal_id, created_at, created_by)
+                 SELECT org_uuid, sor_id, manual, proposal_id, ?2, ?3 FROM link WHERE id = ?1",
+                params![link_id, now, who],
+            )?;
+            serde_json::json!({ "link_restored": conn.last_insert_rowid(), "replaces": link_id })
+        }
+        UndoPlan::Unmark { sor_id, restore } => {
+            conn.execute("DELETE FROM only_in_sor WHERE sor_id = ?1", [&sor_id])?;
+            let mut restored = Vec::new();
+            for id in restore {
+                let n = conn.execute(
+                    "UPDATE proposal SET status = 'new', updated_at = ?2 WHERE id = ?1 AND status = 'withdrawn'",
+                    params![id, now],
+                )?;
+                if n > 0 {
+                    restored.push(id);
+                }
+            }
+            serde_json::json!({ "only_in_sor": false, "proposals_restored": restored })
+        }
+        UndoPlan::Remark { sor_id, reason } => {
+            let withdrawn = mark_only_in_sor(conn, &sor_id, reason.as_deref(), who, now)?;
+            serde_json::json!({ "only_in_sor": true, "withdrawn": withdrawn })
+        }
+    })
+}
+
+/// Link, create and delete decisions are about the pair; an update decision is about each
+/// field change (taken, not taken or rejected), so a new drift after a decided update is
+/// proposed again while the same drift is not.
+fn decision_fingerprints(kind: ProposalKind, changes: &[FieldChange]) -> Result<Vec<String>> {
     Ok(match kind {
-        ProposalKind::Update => serde_json::to_string(changes)?,
-        _ => String::new(),
+        ProposalKind::Update => changes
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<serde_json::Result<_>>()?,
+        _ => vec![String::new()],
     })
 }
 
@@ -535,8 +1250,194 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// One decision on one proposal.
+struct Decision<'a> {
+    id: i64,
+    approve: bool,
+    reason: Option<&'a str>,
+    choice: &'a ApprovalChoice,
+    who: &'a str,
+    source: &'a str,
+    now: &'a str,
+}
+
+fn proposal_on(conn: &Connection, id: i64) -> Result<ProposalRow> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM proposal WHERE id = ?1"),
+        [id],
+        row_to_proposal,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        what: "Forslag",
+        id: id.to_string(),
+    })
+}
+
+fn field_da(field: &str) -> &str {
+    match field {
+        "name" => "navn",
+        "address" => "adresse",
+        other => other,
+    }
+}
+
+fn fields_da(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| field_da(f))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Approves or rejects `d.id` on `conn` (the caller's transaction or savepoint).
+fn decide_on(conn: &Connection, d: &Decision) -> Result<()> {
+    let before = proposal_on(conn, d.id)?;
+    if before.status != ProposalStatus::New {
+        return Err(StoreError::AlreadyDecided {
+            id: d.id,
+            status: status_da(before.status).into(),
+        });
+    }
+    let (taken, not_taken): (Vec<FieldChange>, Vec<FieldChange>) = match &d.choice.fields {
+        None => (before.changes.clone(), Vec::new()),
+        Some(fields) => {
+            if before.kind != ProposalKind::Update {
+                return Err(StoreError::Conflict(format!(
+                    "Forslag {} er en {}; kun opdateringer kan godkendes felt for felt.",
+                    d.id,
+                    kind_da(before.kind)
+                )));
+            }
+            if let Some(unknown) = fields
+                .iter()
+                .find(|f| !before.changes.iter().any(|c| &c.field == *f))
+            {
+                let known: Vec<&str> = before.changes.iter().map(|c| c.field.as_str()).collect();
+                return Err(StoreError::Conflict(format!(
+                    "Feltet «{unknown}» indgår ikke i forslag {} (felterne er: {}).",
+                    d.id,
+                    known.join(", ")
+                )));
+            }
+            if fields.is_empty() {
+                return Err(StoreError::Conflict(format!(
+                    "Vælg mindst ét felt at godkende i forslag {}, eller afvis forslaget.",
+                    d.id
+                )));
+            }
+            before
+                .changes
+                .iter()
+                .cloned()
+                .partition(|c| fields.contains(&c.field))
+        }
+    };
+    if d.choice.new_unit.is_some() && before.kind != ProposalKind::Create {
+        return Err(StoreError::Conflict(format!(
+            "Forslag {} er en {}; kun oprettelser har SOR-felter, der kan rettes.",
+            d.id,
+            kind_da(before.kind)
+        )));
+    }
+    let edited_unit = d
+        .choice
+        .new_unit
+        .as_ref()
+        .filter(|u| before.new_unit.as_ref() != Some(*u));
+    let status = if d.approve {
+        ProposalStatus::Approved
+    } else {
+        ProposalStatus::Rejected
+    };
+    conn.execute(
+        "UPDATE proposal SET status = ?2, decided_at = ?3, decided_by = ?4, reason = ?5, updated_at = ?3 WHERE id = ?1",
+        params![d.id, status.as_str(), d.now, d.who, d.reason],
+    )?;
+    if let Some(unit) = edited_unit {
+        conn.execute(
+            "UPDATE proposal SET new_unit = ?2 WHERE id = ?1",
+            params![d.id, serde_json::to_string(unit)?],
+        )?;
+    }
+    if d.approve {
+        match before.kind {
+            ProposalKind::Link => {
+                let (org, sor) = (
+                    before.org_uuid.as_deref().unwrap_or(""),
+                    before.sor_id.as_deref().unwrap_or(""),
+                );
+                insert_link(conn, org, sor, false, Some(d.id), d.who, d.now)?;
+                withdraw_competing(conn, d.id, org, sor, d.now, d.who, d.source)?;
+            }
+            ProposalKind::Create => {
+                let unit = edited_unit.or(before.new_unit.as_ref());
+                let payload = serde_json::json!({ "org_uuid": before.org_uuid, "unit": unit });
+                insert_outbox(conn, d.id, "create_unit", &payload, d.now)?;
+            }
+            ProposalKind::Delete => {
+                let payload = serde_json::json!({ "sor_id": before.sor_id, "close_from": &d.now[..10.min(d.now.len())] });
+                insert_outbox(conn, d.id, "close_unit", &payload, d.now)?;
+            }
+            ProposalKind::Update => {
+                let payload = serde_json::json!({ "sor_id": before.sor_id, "org_uuid": before.org_uuid, "changes": taken });
+                insert_outbox(conn, d.id, "update_unit", &payload, d.now)?;
+            }
+        }
+    }
+    let verb = match (before.kind, d.approve) {
+        (ProposalKind::Create, true) if edited_unit.is_some() => {
+            "godkendt til oprettelse med rettede SOR-felter"
+        }
+        (ProposalKind::Create, true) => "godkendt til oprettelse",
+        (ProposalKind::Delete, true) => "godkendt: SOR-data slettes",
+        (ProposalKind::Delete, false) => "afvist: SOR-enheden beholdes",
+        (_, true) => "godkendt",
+        (_, false) => "afvist",
+    };
+    let mut text = format!("{} {verb}", capitalise(&describe(&before)));
+    if !not_taken.is_empty() {
+        let t: Vec<&str> = taken.iter().map(|c| c.field.as_str()).collect();
+        let n: Vec<&str> = not_taken.iter().map(|c| c.field.as_str()).collect();
+        text.push_str(&format!(
+            " for {} (ikke taget: {})",
+            fields_da(&t),
+            fields_da(&n)
+        ));
+    }
+    if let Some(r) = d.reason.filter(|r| !r.trim().is_empty()) {
+        text.push_str(&format!(" (begrundelse: {r})"));
+    }
+    let mut before_json = serde_json::json!({ "status": before.status.as_str() });
+    let mut after_json = serde_json::json!({ "status": status.as_str(), "reason": d.reason });
+    if let Some(unit) = edited_unit {
+        before_json["new_unit"] = serde_json::to_value(&before.new_unit)?;
+        after_json["new_unit"] = serde_json::to_value(unit)?;
+    }
+    if !not_taken.is_empty() {
+        before_json["changes"] = serde_json::to_value(&before.changes)?;
+        after_json["changes"] = serde_json::to_value(&taken)?;
+        after_json["not_taken"] = serde_json::to_value(&not_taken)?;
+    }
+    append(
+        conn,
+        &NewLogEntry {
+            at: d.now,
+            source: d.source,
+            who: d.who,
+            action: if d.approve { "approve" } else { "reject" },
+            entity_kind: "proposal",
+            entity_id: &d.id.to_string(),
+            summary: &text,
+            before: Some(&before_json.to_string()),
+            after: Some(&after_json.to_string()),
+        },
+    )?;
+    Ok(())
+}
+
 fn insert_link(
-    tx: &Transaction,
+    tx: &Connection,
     org: &str,
     sor: &str,
     manual: bool,
@@ -564,7 +1465,7 @@ fn insert_link(
 }
 
 fn insert_outbox(
-    tx: &Transaction,
+    tx: &Connection,
     proposal: i64,
     action: &str,
     payload: &serde_json::Value,
@@ -577,7 +1478,14 @@ fn insert_outbox(
     Ok(())
 }
 
-fn withdraw(tx: &Transaction, row: &ProposalRow, now: &str, who: &str, why: &str) -> Result<()> {
+fn withdraw(
+    tx: &Connection,
+    row: &ProposalRow,
+    now: &str,
+    who: &str,
+    source: &str,
+    why: &str,
+) -> Result<()> {
     tx.execute(
         "UPDATE proposal SET status = 'withdrawn', updated_at = ?2 WHERE id = ?1",
         params![row.id, now],
@@ -587,7 +1495,7 @@ fn withdraw(tx: &Transaction, row: &ProposalRow, now: &str, who: &str, why: &str
         tx,
         &NewLogEntry {
             at: now,
-            source: "matcher",
+            source,
             who,
             action: "withdraw",
             entity_kind: "proposal",
@@ -602,12 +1510,13 @@ fn withdraw(tx: &Transaction, row: &ProposalRow, now: &str, who: &str, why: &str
 
 /// After a link, open link/create/delete proposals that involve either side are moot.
 fn withdraw_competing(
-    tx: &Transaction,
+    tx: &Connection,
     except: i64,
     org: &str,
     sor: &str,
     now: &str,
     who: &str,
+    source: &str,
 ) -> Result<()> {
     let rows: Vec<ProposalRow> = {
         let mut stmt = tx.prepare(&format!(
@@ -618,7 +1527,7 @@ fn withdraw_competing(
         rows.collect::<rusqlite::Result<_>>()?
     };
     for row in &rows {
-        withdraw(tx, row, now, who, "en af enhederne er nu koblet")?;
+        withdraw(tx, row, now, who, source, "en af enhederne er nu koblet")?;
     }
     Ok(())
 }
