@@ -2,6 +2,7 @@
 //! call [`Api`]. It owns the store, reads the clock (nothing below it does), and glues the SOR
 //! parser, the FK Organisation parser and the matcher to the store.
 
+mod decisions;
 mod demo;
 mod error;
 mod export;
@@ -16,6 +17,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sorkomp_model::{OrgUnit, ProposalKind, ProposalStatus, SorEntity, SorLevel};
 use sorkomp_store::Store;
 
+pub use decisions::{ApprovalEdit, BulkItem, BulkReport, LogPage, LogRow, Rule};
 pub use error::{ApiError, ApiResult};
 pub use export::{read_export, verify_export};
 pub use progress::{Progress, ProgressSink};
@@ -296,13 +298,17 @@ impl Api {
         };
         let output = sorkomp_matcher::run(&input);
         let summary = store.reconcile_proposals(&output.proposals, &now, &who)?;
+        let (auto_approved, rule_notes) = decisions::apply_rules(&mut store, &now)?;
+        let mut notes = output.notes;
+        notes.extend(rule_notes);
         Ok(MatchReport {
+            auto_approved,
             added: summary.added as u32,
             updated: summary.updated as u32,
             unchanged: summary.unchanged as u32,
             withdrawn: summary.withdrawn as u32,
             already_decided: summary.already_decided as u32,
-            notes: output.notes,
+            notes,
             millis: started.elapsed().as_millis() as u32,
         })
     }
@@ -385,16 +391,7 @@ impl Api {
     }
 
     pub fn log(&self, q: &LogQuery) -> ApiResult<Vec<LogEntry>> {
-        let rows = self.store().log(&sorkomp_store::LogQuery {
-            source: q.source.map(|s| s.as_str().to_owned()),
-            entity_id: None,
-            text: q.text.clone(),
-            from: q.from.clone(),
-            to: q.to.clone(),
-            limit: q.limit,
-            offset: q.offset,
-        })?;
-        Ok(rows)
+        Ok(self.store().log(&decisions::store_log_query(q)?)?)
     }
 
     /// Writes the whole change log to `out` (atomically: a temp file renamed into place).
@@ -480,18 +477,9 @@ impl Api {
         )?;
         Ok(rows
             .into_iter()
-            .map(|e| SorRow {
-                linked_org: linked.get(&e.sor_id).cloned(),
-                address: e.postal_address.as_ref().map(|a| a.one_line()),
-                address_inherited: e.postal_inherited,
-                sor_id: e.sor_id,
-                level: e.level,
-                parent_id: e.parent_id,
-                name: e.name,
-                type_code: e.type_code,
-                ean: e.ean,
-                from_date: e.from_date,
-                to_date: e.to_date,
+            .map(|e| {
+                let org = linked.get(&e.sor_id).cloned();
+                sor_row(e, org)
             })
             .collect())
     }
@@ -559,6 +547,22 @@ impl Api {
     /// True when the database holds no municipality yet (the window then loads the demo).
     pub fn is_empty(&self) -> ApiResult<bool> {
         Ok(self.store().setting("municipality_cvr")?.is_none())
+    }
+}
+
+fn sor_row(e: SorEntity, linked_org: Option<String>) -> SorRow {
+    SorRow {
+        linked_org,
+        address: e.postal_address.as_ref().map(|a| a.one_line()),
+        address_inherited: e.postal_inherited,
+        sor_id: e.sor_id,
+        level: e.level,
+        parent_id: e.parent_id,
+        name: e.name,
+        type_code: e.type_code,
+        ean: e.ean,
+        from_date: e.from_date,
+        to_date: e.to_date,
     }
 }
 

@@ -67,8 +67,12 @@ pub use sorkomp_store::LogEntry;
 #[ts(export)]
 pub struct LogQuery {
     pub source: Option<ChangeSource>,
+    /// A unit's ORG uuid or SOR id: the rows about that unit (its proposals and links too).
+    pub entity_id: Option<String>,
+    /// Exact action, e.g. "approve", "reject", "undo", "unlink", "sor_import".
+    pub action: Option<String>,
     pub text: Option<String>,
-    /// ISO dates or RFC 3339 times (inclusive).
+    /// ISO dates (Danish local days, Europe/Copenhagen) or RFC 3339 times; both inclusive.
     pub from: Option<String>,
     pub to: Option<String>,
     pub limit: Option<u32>,
@@ -196,6 +200,8 @@ pub struct MatchReport {
     pub unchanged: u32,
     pub withdrawn: u32,
     pub already_decided: u32,
+    /// Open proposals approved by an automatic decision rule.
+    pub auto_approved: u32,
     /// What the matcher could not judge and why (Danish).
     pub notes: Vec<String>,
     pub millis: u32,
