@@ -1,6 +1,8 @@
 //! `sorkomp`: SOR-komponent on the command line. The same API as the window; a contract for
 //! scripts and evaluations, so commands are extended, never renamed.
 
+mod decisions;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -50,8 +52,56 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Approve a proposal.
-    Approve { id: i64 },
+    /// Approve a proposal (an update: only the chosen fields with --fields name,address).
+    Approve {
+        id: i64,
+        #[arg(long, value_delimiter = ',')]
+        fields: Option<Vec<String>>,
+    },
+    /// Undo the decision recorded in a change-log row.
+    Undo {
+        log_id: i64,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// End the link between an ORG unit and a SOR unit.
+    Unlink {
+        org_uuid: String,
+        sor_id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Mark a SOR unit as existing only in SOR (kept, never proposed for deletion); without
+    /// SOR_ID: list the marked units.
+    OnlyInSor {
+        sor_id: Option<String>,
+        #[arg(long)]
+        remove: bool,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The decision rules (automatic or manual approval per kind).
+    Rules {
+        #[arg(long)]
+        json: bool,
+        /// KEY=auto or KEY=manual.
+        #[arg(long, value_name = "KEY=auto|manual")]
+        set: Option<String>,
+    },
+    /// Approve the open proposals with at least the given score; without --yes only the
+    /// preview is printed.
+    BulkApprove {
+        #[arg(long)]
+        min_score: f64,
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Reject a proposal.
     Reject {
         id: i64,
@@ -60,10 +110,12 @@ enum Command {
     },
     /// Link an ORG unit to a SOR entity by hand.
     Link { org_uuid: String, sor_id: String },
-    /// The change log.
+    /// The change log: a listing (filters below), or `export` / `verify`.
     Log {
         #[command(subcommand)]
-        command: LogCommand,
+        command: Option<LogCommand>,
+        #[command(flatten)]
+        list: decisions::LogListArgs,
     },
     /// Counts of SOR entities, ORG units and proposals.
     Stats {
@@ -103,6 +155,17 @@ enum KindArg {
     Create,
     Delete,
     Update,
+}
+
+impl KindArg {
+    fn kind(self) -> ProposalKind {
+        match self {
+            KindArg::Link => ProposalKind::Link,
+            KindArg::Create => ProposalKind::Create,
+            KindArg::Delete => ProposalKind::Delete,
+            KindArg::Update => ProposalKind::Update,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -153,6 +216,9 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                     "Matchkørsel: {} nye forslag, {} opdaterede, {} uændrede, {} trukket tilbage ({} ms)",
                     r.added, r.updated, r.unchanged, r.withdrawn, r.millis
                 );
+                if r.auto_approved > 0 {
+                    println!("  Godkendt af regler: {} forslag", r.auto_approved);
+                }
                 for note in &r.notes {
                     println!("  Bemærk: {note}");
                 }
@@ -166,12 +232,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                     StatusArg::Rejected => ProposalStatus::Rejected,
                     StatusArg::Withdrawn => ProposalStatus::Withdrawn,
                 }),
-                kind: kind.map(|k| match k {
-                    KindArg::Link => ProposalKind::Link,
-                    KindArg::Create => ProposalKind::Create,
-                    KindArg::Delete => ProposalKind::Delete,
-                    KindArg::Update => ProposalKind::Update,
-                }),
+                kind: kind.map(KindArg::kind),
                 text: None,
             };
             let proposals = api()?.proposals(&q)?;
@@ -192,10 +253,33 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 println!("{} forslag", proposals.len());
             }
         }
-        Command::Approve { id } => {
-            let p = api()?.approve(id)?;
-            println!("Forslag {} er godkendt.", p.id);
+        Command::Approve { id, fields } => decisions::approve(&api()?, id, fields)?,
+        Command::Undo { log_id, reason } => decisions::undo(&api()?, log_id, reason)?,
+        Command::Unlink {
+            org_uuid,
+            sor_id,
+            reason,
+        } => {
+            api()?.unlink(&org_uuid, &sor_id, reason)?;
+            println!("Koblingen ORG {org_uuid} ↔ SOR {sor_id} er fjernet.");
         }
+        Command::OnlyInSor {
+            sor_id,
+            remove,
+            reason,
+            json,
+        } => decisions::only_in_sor(&api()?, sor_id, remove, reason, json)?,
+        Command::Rules { json, set } => decisions::rules(&api()?, set, json)?,
+        Command::BulkApprove {
+            min_score,
+            kind,
+            yes,
+            json,
+        } => decisions::bulk_approve(&api()?, min_score, kind.map(KindArg::kind), yes, json)?,
+        Command::Log {
+            command: None,
+            list,
+        } => decisions::log_list(&api()?, list)?,
         Command::Reject { id, reason } => {
             let p = api()?.reject(id, reason)?;
             println!("Forslag {} er afvist.", p.id);
@@ -205,7 +289,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             println!("ORG {org_uuid} er koblet til SOR {sor_id}.");
         }
         Command::Log {
-            command: LogCommand::Export { format, out },
+            command: Some(LogCommand::Export { format, out }),
+            ..
         } => {
             let format = match format {
                 FormatArg::Csv => ExportFormat::Csv,
@@ -218,7 +303,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             );
         }
         Command::Log {
-            command: LogCommand::Verify { file },
+            command: Some(LogCommand::Verify { file }),
+            ..
         } => {
             let head = sorkomp_api::verify_export(&file)?;
             println!("Loggen i {} er intakt. Sidste hash: {head}", file.display());
