@@ -1,5 +1,8 @@
 //! The store's behaviour as the API sees it: snapshots, proposals, decisions, links, migrations.
 
+#[path = "store/decisions.rs"]
+mod decisions;
+
 use sorkomp_model::*;
 use sorkomp_store::{ProposalQuery, Store, StoreError, SCHEMA_VERSION};
 
@@ -420,4 +423,36 @@ fn org_snapshot_round_trips_with_addresses_and_kle() {
     assert_eq!(back.len(), 2);
     let a = back.iter().find(|u| u.uuid == "a").unwrap();
     assert_eq!(a, &units[0], "units come back exactly as stored");
+}
+
+#[test]
+fn a_version_1_database_upgrades_and_keeps_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../migrations/0001_initial.sql"))
+            .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO setting(key, value) VALUES ('municipality_cvr', '29189900')",
+            [],
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(
+        store.setting("municipality_cvr").unwrap().as_deref(),
+        Some("29189900"),
+        "the old data survives the upgrade"
+    );
+    store
+        .set_rule("create", "Oprettelser", true, "AB", NOW)
+        .unwrap();
+    assert_eq!(
+        store.rule_settings().unwrap().get("create"),
+        Some(&true),
+        "the new tables work"
+    );
 }
