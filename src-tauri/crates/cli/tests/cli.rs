@@ -1,6 +1,9 @@
 //! Round trips through the real `sorkomp` binary on a temporary database: the contract that
 //! scripts and evaluations rely on.
 
+#[path = "cli/decisions.rs"]
+mod decisions;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
