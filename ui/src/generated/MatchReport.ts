@@ -5,6 +5,10 @@
  */
 export type MatchReport = { added: number, updated: number, unchanged: number, withdrawn: number, already_decided: number, 
 /**
+ * Open proposals approved by an automatic decision rule.
+ */
+auto_approved: number, 
+/**
  * What the matcher could not judge and why (Danish).
  */
 notes: Array<string>, millis: number, };
