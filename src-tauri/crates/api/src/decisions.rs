@@ -702,6 +702,55 @@ mod tests {
     }
 
     #[test]
+    fn edited_sor_fields_are_checked_field_by_field() {
+        let store = Store::open_in_memory().unwrap();
+        let good = NewSorUnit {
+            name: " Genoptræning Nord ".into(),
+            type_code: Some("546811000005109".into()),
+            address: Some(Address {
+                street: "Nordskrænt".into(),
+                number: Some("11".into()),
+                postcode: Some("1234".into()),
+                city: Some("Korsbæk".into()),
+                ..Default::default()
+            }),
+            parent_sor_id: None,
+        };
+        assert_eq!(
+            validate_unit(&good, &store).unwrap().name,
+            "Genoptræning Nord",
+            "a valid unit passes, trimmed"
+        );
+        let check = |edit: &dyn Fn(&mut NewSorUnit), field: &str| {
+            let mut u = good.clone();
+            edit(&mut u);
+            let err = validate_unit(&u, &store).unwrap_err();
+            assert_eq!(err.code, "invalid_unit");
+            assert!(err.message.contains(field), "{field}: {}", err.message);
+        };
+        check(&|u| u.name = "  ".into(), "«navn»");
+        check(&|u| u.name = "x".repeat(61), "«navn»");
+        check(&|u| u.type_code = None, "«enhedstype»");
+        check(&|u| u.type_code = Some("plejehjem".into()), "«enhedstype»");
+        check(
+            &|u| u.address.as_mut().unwrap().postcode = Some("123".into()),
+            "«postnummer»",
+        );
+        check(
+            &|u| u.address.as_mut().unwrap().street = "".into(),
+            "«vejnavn»",
+        );
+        check(
+            &|u| u.address.as_mut().unwrap().number = Some("0".into()),
+            "«husnummer»",
+        );
+        check(
+            &|u| u.parent_sor_id = Some("91011000016001".into()),
+            "findes ikke",
+        );
+    }
+
+    #[test]
     fn house_numbers_floors_and_doors() {
         for (n, ok) in [
             ("12", true),
