@@ -1,6 +1,8 @@
 //! `sorkomp`: SOR-komponent on the command line. The same API as the window; a contract for
 //! scripts and evaluations, so commands are extended, never renamed.
 
+mod outbox;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -74,6 +76,8 @@ enum Command {
     Demo,
     /// Set the administrator's name or initials recorded on decisions.
     Who { name: String },
+    /// The SOR worklist: approved changes to make in SOR (list, mark done, export).
+    Outbox(outbox::OutboxArgs),
 }
 
 #[derive(Subcommand)]
@@ -85,7 +89,7 @@ enum LogCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Check an exported log file's hash chain.
+    /// Check an exported log file's hash chain (CSV, XLSX or JSON).
     Verify { file: PathBuf },
 }
 
@@ -108,6 +112,7 @@ enum KindArg {
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Csv,
+    Xlsx,
     Json,
 }
 
@@ -209,6 +214,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         } => {
             let format = match format {
                 FormatArg::Csv => ExportFormat::Csv,
+                FormatArg::Xlsx => ExportFormat::Xlsx,
                 FormatArg::Json => ExportFormat::Json,
             };
             let r = api()?.export_log(format, &out)?;
@@ -252,6 +258,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             api()?.set_who(&name)?;
             println!("Beslutninger registreres nu med «{}».", name.trim());
         }
+        Command::Outbox(args) => outbox::run(api()?, args)?,
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ mod change_log;
 mod error;
 mod open;
 mod org;
+mod outbox;
 mod proposals;
 mod sor_import;
 
@@ -17,7 +18,8 @@ pub use change_log::{verify_chain, LogEntry, LogQuery, NewLogEntry, GENESIS_HASH
 pub use error::StoreError;
 pub use open::{Store, SCHEMA_VERSION};
 pub use org::OrgImportSummary;
-pub use proposals::{Link, OutboxItem, ProposalQuery, ProposalRow, ReconcileSummary};
+pub use outbox::{OutboxConfirmation, OutboxItem};
+pub use proposals::{Link, ProposalQuery, ProposalRow, ReconcileSummary};
 pub use sor_import::{SorImport, SorImportSummary};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

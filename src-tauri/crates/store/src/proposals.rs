@@ -46,17 +46,6 @@ pub struct Link {
     pub created_by: String,
 }
 
-/// A concrete change to make in SOR.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OutboxItem {
-    pub id: i64,
-    pub proposal_id: i64,
-    pub action: String,
-    pub payload: serde_json::Value,
-    pub status: String,
-    pub created_at: String,
-}
-
 /// What a matcher run did to the stored proposals.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ReconcileSummary {
@@ -301,6 +290,8 @@ impl Store {
                     );
                     insert_link(&tx, org, sor, false, Some(id), who, now)?;
                     withdraw_competing(&tx, id, org, sor, now, who)?;
+                    let payload = serde_json::json!({ "org_uuid": org, "sor_id": sor });
+                    insert_outbox(&tx, id, "register_link", &payload, now)?;
                 }
                 ProposalKind::Create => {
                     let payload =
@@ -444,24 +435,6 @@ impl Store {
     fn column(&self, sql: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    pub fn outbox(&self) -> Result<Vec<OutboxItem>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, proposal_id, action, payload, status, created_at FROM outbox ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let payload: String = r.get(3)?;
-            Ok(OutboxItem {
-                id: r.get(0)?,
-                proposal_id: r.get(1)?,
-                action: r.get(2)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-                status: r.get(4)?,
-                created_at: r.get(5)?,
-            })
-        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -355,7 +355,7 @@ fn approving_create_delete_update_fills_the_worklist() {
         store.decide(p.id, true, None, "AB", "user", LATER).unwrap();
     }
     let mut actions: Vec<String> = store
-        .outbox()
+        .outbox(None)
         .unwrap()
         .into_iter()
         .map(|o| o.action)
