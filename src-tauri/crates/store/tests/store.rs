@@ -1,7 +1,7 @@
 //! The store's behaviour as the API sees it: snapshots, proposals, decisions, links, migrations.
 
 use sorkomp_model::*;
-use sorkomp_store::{ProposalQuery, Store, StoreError, SCHEMA_VERSION};
+use sorkomp_store::{OutboxConfirmation, ProposalQuery, Store, StoreError, SCHEMA_VERSION};
 
 const NOW: &str = "2026-11-26T10:00:00Z";
 const LATER: &str = "2026-11-27T10:00:00Z";
@@ -420,4 +420,98 @@ fn org_snapshot_round_trips_with_addresses_and_kle() {
     assert_eq!(back.len(), 2);
     let a = back.iter().find(|u| u.uuid == "a").unwrap();
     assert_eq!(a, &units[0], "units come back exactly as stored");
+}
+
+#[test]
+fn a_version_1_database_with_a_worklist_upgrades_and_keeps_its_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../migrations/0001_initial.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO proposal(id, kind, status, sor_id, score, explanation, created_at, updated_at)
+             VALUES (1, 'delete', 'approved', '9', 1.0, '{}', 'x', 'x');
+             INSERT INTO outbox(proposal_id, action, payload, status, created_at, updated_at)
+             VALUES (1, 'close_unit', '{\"sor_id\":\"9\"}', 'pending', 'x', 'x');",
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let items = store.outbox(None).unwrap();
+    assert_eq!(items.len(), 1, "the item survives the upgrade");
+    assert_eq!(items[0].action, "close_unit");
+    assert_eq!(items[0].status, "pending");
+    assert_eq!(items[0].done_at, None, "new columns start empty");
+}
+
+/// The worklist item of an approved delete proposal.
+fn closing_item(store: &mut Store) -> i64 {
+    store
+        .reconcile_proposals(
+            &[draft(ProposalKind::Delete, None, Some("9"), 1.0)],
+            NOW,
+            "t",
+        )
+        .unwrap();
+    let p = store.proposals(&ProposalQuery::default()).unwrap()[0].id;
+    store.decide(p, true, None, "AB", "user", NOW).unwrap();
+    store.outbox(Some("pending")).unwrap()[0].id
+}
+
+#[test]
+fn a_worklist_item_goes_pending_done_confirmed_and_each_step_is_logged() {
+    let mut store = Store::open_in_memory().unwrap();
+    let id = closing_item(&mut store);
+    let done = store
+        .set_outbox_done(id, true, "Opgave udført", "AB", LATER)
+        .unwrap();
+    assert_eq!(done.status, "done");
+    assert_eq!(done.done_by.as_deref(), Some("AB"));
+    assert_eq!(done.done_at.as_deref(), Some(LATER));
+    let log = store.log_all().unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(
+        (
+            last.action.as_str(),
+            last.source.as_str(),
+            last.who.as_str()
+        ),
+        ("outbox_done", "user", "AB")
+    );
+
+    let confirmation = OutboxConfirmation {
+        id,
+        sor_id: Some("9".into()),
+        summary: "Opgave bekræftet".into(),
+    };
+    let n = store
+        .confirm_outbox(&[confirmation.clone()], "sync-bruger", LATER)
+        .unwrap();
+    assert_eq!(n, 1);
+    let item = store.outbox_item(id).unwrap();
+    assert_eq!(item.status, "confirmed");
+    assert_eq!(item.confirmed_sor_id.as_deref(), Some("9"));
+    let last = store.log_all().unwrap().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.source.as_str()),
+        ("outbox_confirmed", "sync")
+    );
+
+    assert_eq!(
+        store.confirm_outbox(&[confirmation], "x", LATER).unwrap(),
+        0,
+        "a confirmed item is not confirmed (or logged) twice"
+    );
+    let err = store
+        .set_outbox_done(id, false, "fortryd", "AB", LATER)
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        "conflict",
+        "a confirmed item cannot go back: {err}"
+    );
 }
