@@ -92,7 +92,9 @@ pub(crate) fn write_log(
                     rows: entries.len(),
                     entries: entries.to_vec(),
                 };
-                serde_json::to_writer_pretty(file, &doc)?;
+                let mut w = std::io::BufWriter::new(file);
+                serde_json::to_writer_pretty(&mut w, &doc)?;
+                w.flush()?;
             }
         }
         Ok(())

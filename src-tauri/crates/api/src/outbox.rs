@@ -256,6 +256,20 @@ fn update_words(field_name: &str) -> (String, String) {
     }
 }
 
+/// SOR's limit on `EntityName`.
+const SOR_NAME_MAX: usize = 60;
+
+/// A note when a name is longer than SOR accepts.
+fn name_note(name: &str) -> Option<OutboxField> {
+    let n = name.chars().count();
+    (n > SOR_NAME_MAX).then(|| {
+        field(
+            "Bemærk",
+            format!("Navnet er {n} tegn; SOR tillader højst {SOR_NAME_MAX}. Forkort det i SOR, og ret det gerne også i FK Organisation."),
+        )
+    })
+}
+
 fn join_da(words: &[String]) -> String {
     match words {
         [] => String::new(),
@@ -280,6 +294,7 @@ fn view(item: &OutboxItem, ctx: &Context) -> ApiResult<OutboxView> {
             });
             let parent = ctx.sor(unit.parent_sor_id.as_deref())?;
             fields.push(field("Navn", unit.name.clone()));
+            fields.extend(name_note(&unit.name));
             if let Some(code) = &unit.type_code {
                 fields.push(field("Enhedstype", ctx.type_name(code)));
             }
@@ -356,6 +371,9 @@ fn view(item: &OutboxItem, ctx: &Context) -> ApiResult<OutboxView> {
                 };
                 fields.push(field(&format!("Nuværende {noun}"), show(&c.sor_value)));
                 fields.push(field(&new_label, show(&c.org_value)));
+                if c.field == "name" {
+                    fields.extend(c.org_value.as_deref().and_then(name_note));
+                }
                 nouns.push(noun);
             }
             if let Some(o) = org_uuid.as_deref() {
@@ -629,5 +647,56 @@ impl Api {
             rows: items.len() as u32,
             head_hash,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_name(name: &str, noted: bool) {
+        assert_eq!(
+            name_note(name).is_some(),
+            noted,
+            "{name:?} ({} tegn)",
+            name.chars().count()
+        );
+    }
+
+    #[test]
+    fn names_longer_than_sor_accepts_get_a_note() {
+        check_name("Plejecenter Evigglad", false);
+        check_name(&"æ".repeat(60), false);
+        check_name(&"æ".repeat(61), true);
+    }
+
+    fn check_address(wanted: &str, found: &str, agrees: bool) {
+        let w = parse_address_text(wanted).unwrap();
+        let f = parse_address_text(found).unwrap();
+        assert_eq!(address_agrees(&w, Some(&f)), agrees, "{wanted} vs {found}");
+    }
+
+    #[test]
+    fn an_address_agrees_when_street_number_floor_door_and_postcode_do() {
+        check_address("Byvej 12, 1234 Korsbæk", "Byvej 12, 1234 Korsbæk", true);
+        check_address("Byvej 12, 1234 Korsbæk", "BYVEJ 12, 1234 KORSBÆK", true);
+        check_address(
+            "Skovnæsvej 118, 5240 Odense NØ",
+            "Skovnæsv. 118, 5240 Odense NØ",
+            true,
+        );
+        check_address(
+            "Byvej 12, st., 1234 Korsbæk",
+            "Byvej 12, stuen, 1234 Korsbæk",
+            true,
+        );
+        check_address("Byvej 12, 1234 Korsbæk", "Byvej 14, 1234 Korsbæk", false);
+        check_address(
+            "Byvej 12, 1. th, 1234 Korsbæk",
+            "Byvej 12, 1. tv, 1234 Korsbæk",
+            false,
+        );
+        check_address("Byvej 12, 1234 Korsbæk", "Byvej 12, 4321 Korsbæk", false);
+        check_address("Byvej 12, 1234 Korsbæk", "Bygade 12, 1234 Korsbæk", false);
     }
 }
