@@ -489,7 +489,7 @@ fn a_worklist_item_goes_pending_done_confirmed_and_each_step_is_logged() {
         summary: "Opgave bekræftet".into(),
     };
     let n = store
-        .confirm_outbox(&[confirmation.clone()], "sync-bruger", LATER)
+        .confirm_outbox(std::slice::from_ref(&confirmation), "sync-bruger", LATER)
         .unwrap();
     assert_eq!(n, 1);
     let item = store.outbox_item(id).unwrap();
