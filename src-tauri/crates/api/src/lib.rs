@@ -6,8 +6,11 @@ mod decisions;
 mod demo;
 mod error;
 mod export;
+mod outbox;
 mod progress;
 mod types;
+mod worklist;
+mod xlsx;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +23,7 @@ use sorkomp_store::Store;
 pub use decisions::{ApprovalEdit, BulkItem, BulkReport, LogPage, LogRow, Rule};
 pub use error::{ApiError, ApiResult};
 pub use export::{read_export, verify_export};
+pub use outbox::{OutboxField, OutboxStatus, OutboxView, WorklistFormat};
 pub use progress::{Progress, ProgressSink};
 pub use types::*;
 
@@ -207,6 +211,7 @@ impl Api {
         if let Some(owner) = &owner_of_cvr {
             store.set_setting("municipality_sor_owner", owner)?;
         }
+        let confirmed = outbox::confirm_from_snapshots(&mut store, &who, &now)?;
         Ok(ImportReport {
             register: "sor".into(),
             summary: if summary.unchanged {
@@ -216,7 +221,7 @@ impl Api {
                     "SOR-data indlæst: {} enheder; {} nye, {} forsvundne, {} ændrede",
                     summary.entities, summary.appeared, summary.disappeared, summary.changed
                 )
-            },
+            } + &outbox::confirmed_note(confirmed),
             entities: summary.entities as u32,
             changes: (summary.appeared + summary.disappeared + summary.changed) as u32,
             unchanged: summary.unchanged,
@@ -242,12 +247,13 @@ impl Api {
         let changes = sorkomp_fkorg::diff_snapshots(&old, &units);
         let summary = store.replace_org_snapshot(&units, &changes, &now, &who, label)?;
         store.set_setting("last_org_import", &now)?;
+        let confirmed = outbox::confirm_from_snapshots(&mut store, &who, &now)?;
         Ok(ImportReport {
             register: "org".into(),
             summary: format!(
                 "FK Organisation indlæst: {} enheder ({} aktive, {} inaktive); {} ændringer",
                 summary.units, summary.active, summary.inactive, summary.changes
-            ),
+            ) + &outbox::confirmed_note(confirmed),
             entities: summary.units as u32,
             changes: summary.changes as u32,
             unchanged: !summary.first_import && summary.changes == 0,

@@ -85,6 +85,8 @@ pub struct LogQuery {
 pub enum ExportFormat {
     /// Semicolon-separated, UTF-8 with BOM, Danish dates: opens correctly in Danish Excel.
     Csv,
+    /// Excel workbook: real dates, bold frozen header; a sheet states the head hash.
+    Xlsx,
     Json,
 }
 
@@ -92,6 +94,7 @@ impl ExportFormat {
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "csv" => Some(ExportFormat::Csv),
+            "xlsx" => Some(ExportFormat::Xlsx),
             "json" => Some(ExportFormat::Json),
             _ => None,
         }

@@ -2,6 +2,7 @@
 //! scripts and evaluations, so commands are extended, never renamed.
 
 mod decisions;
+mod outbox;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -126,6 +127,8 @@ enum Command {
     Demo,
     /// Set the administrator's name or initials recorded on decisions.
     Who { name: String },
+    /// The SOR worklist: approved changes to make in SOR (list, mark done, export).
+    Outbox(outbox::OutboxArgs),
 }
 
 #[derive(Subcommand)]
@@ -137,7 +140,7 @@ enum LogCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Check an exported log file's hash chain.
+    /// Check an exported log file's hash chain (CSV, XLSX or JSON).
     Verify { file: PathBuf },
 }
 
@@ -171,6 +174,7 @@ impl KindArg {
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Csv,
+    Xlsx,
     Json,
 }
 
@@ -294,6 +298,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         } => {
             let format = match format {
                 FormatArg::Csv => ExportFormat::Csv,
+                FormatArg::Xlsx => ExportFormat::Xlsx,
                 FormatArg::Json => ExportFormat::Json,
             };
             let r = api()?.export_log(format, &out)?;
@@ -338,6 +343,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             api()?.set_who(&name)?;
             println!("Beslutninger registreres nu med «{}».", name.trim());
         }
+        Command::Outbox(args) => outbox::run(api()?, args)?,
     }
     Ok(())
 }

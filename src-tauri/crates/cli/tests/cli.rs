@@ -287,3 +287,95 @@ fn match_before_init_explains_what_to_do() {
     let err = ws.fail(&["match"]);
     assert!(err.contains("sorkomp init"), "{err}");
 }
+
+#[test]
+fn the_worklist_round_trip_list_done_undo_and_export() {
+    let ws = Workspace::new();
+    ws.ok(&["demo"]);
+    let all = ws.json(&["proposals", "--json", "--status", "new"]);
+    let delete = proposals_of_kind(&all, "delete")[0]["id"].as_i64().unwrap();
+    ws.ok(&["approve", &delete.to_string()]);
+
+    let items = ws.json(&["outbox", "--json"]);
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 1, "one approval, one item: {items:#?}");
+    let item = &items[0];
+    assert_eq!(item["action"], "close_unit");
+    assert_eq!(item["status"], "pending");
+    assert!(item["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Luk SOR-enheden"));
+    let id = item["id"].as_i64().unwrap().to_string();
+
+    let text = ws.ok(&["outbox", "--status", "pending"]);
+    assert!(
+        text.contains("Afventer") && text.contains("Slutdato:"),
+        "{text}"
+    );
+
+    let done = ws.ok(&["outbox", "done", &id]);
+    assert!(done.contains("«Udført»"), "{done}");
+    assert_eq!(
+        ws.json(&["outbox", "--json", "--status", "done"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let twice = ws.fail(&["outbox", "done", &id]);
+    assert!(twice.contains("allerede markeret som udført"), "{twice}");
+    ws.ok(&["outbox", "done", &id, "--undo"]);
+    assert_eq!(
+        ws.json(&["outbox", "--json", "--status", "pending"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    for format in ["csv", "xlsx", "html"] {
+        let out = ws.path(&format!("arbejdsliste.{format}"));
+        let said = ws.ok(&[
+            "outbox",
+            "export",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(said.starts_with("1 opgave skrevet til"), "{said}");
+        assert!(
+            std::fs::metadata(&out).unwrap().len() > 100,
+            "{format} is written"
+        );
+    }
+    let html = std::fs::read_to_string(ws.path("arbejdsliste.html")).unwrap();
+    assert!(html.contains("Luk SOR-enheden"), "the HTML holds the item");
+}
+
+#[test]
+fn the_log_exports_as_xlsx_and_verify_reads_it() {
+    let ws = Workspace::new();
+    ws.ok(&["demo"]);
+    let out = ws.path("log.xlsx");
+    let said = ws.ok(&[
+        "log",
+        "export",
+        "--format",
+        "xlsx",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let head = said.trim().rsplit(' ').next().unwrap().to_string();
+    let verified = ws.ok(&["log", "verify", out.to_str().unwrap()]);
+    assert!(
+        verified.contains("er intakt") && verified.contains(&head),
+        "{verified}"
+    );
+
+    let not_a_log = ws.path("andet.xlsx");
+    std::fs::write(&not_a_log, b"PK\x03\x04 not really a workbook").unwrap();
+    let err = ws.fail(&["log", "verify", not_a_log.to_str().unwrap()]);
+    assert!(err.contains("andet.xlsx") && err.contains("XLSX"), "{err}");
+}

@@ -10,6 +10,7 @@ mod change_log;
 mod error;
 mod open;
 mod org;
+mod outbox;
 mod proposals;
 mod sor_import;
 
@@ -17,8 +18,9 @@ pub use change_log::{verify_chain, LogEntry, LogQuery, NewLogEntry, GENESIS_HASH
 pub use error::StoreError;
 pub use open::{Store, SCHEMA_VERSION};
 pub use org::OrgImportSummary;
+pub use outbox::{OutboxConfirmation, OutboxItem};
 pub use proposals::{
-    ApprovalChoice, BatchOutcome, Link, OutboxItem, ProposalQuery, ProposalRow, ReconcileSummary,
+    ApprovalChoice, BatchOutcome, Link, ProposalQuery, ProposalRow, ReconcileSummary,
 };
 pub use sor_import::{SorImport, SorImportSummary};
 

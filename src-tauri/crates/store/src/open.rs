@@ -9,6 +9,7 @@ use crate::{Result, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_decisions.sql"),
+    include_str!("../migrations/0003_outbox.sql"),
 ];
 
 /// The schema version this build creates and understands.

@@ -46,17 +46,6 @@ pub struct Link {
     pub created_by: String,
 }
 
-/// A concrete change to make in SOR.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OutboxItem {
-    pub id: i64,
-    pub proposal_id: i64,
-    pub action: String,
-    pub payload: serde_json::Value,
-    pub status: String,
-    pub created_at: String,
-}
-
 /// How an approval departs from the proposal as made.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApprovalChoice {
@@ -496,24 +485,6 @@ impl Store {
     fn column(&self, sql: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    pub fn outbox(&self) -> Result<Vec<OutboxItem>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, proposal_id, action, payload, status, created_at FROM outbox ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let payload: String = r.get(3)?;
-            Ok(OutboxItem {
-                id: r.get(0)?,
-                proposal_id: r.get(1)?,
-                action: r.get(2)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-                status: r.get(4)?,
-                created_at: r.get(5)?,
-            })
-        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -1369,6 +1340,8 @@ fn decide_on(conn: &Connection, d: &Decision) -> Result<()> {
                 );
                 insert_link(conn, org, sor, false, Some(d.id), d.who, d.now)?;
                 withdraw_competing(conn, d.id, org, sor, d.now, d.who, d.source)?;
+                let payload = serde_json::json!({ "org_uuid": org, "sor_id": sor });
+                insert_outbox(conn, d.id, "register_link", &payload, d.now)?;
             }
             ProposalKind::Create => {
                 let unit = edited_unit.or(before.new_unit.as_ref());

@@ -4,7 +4,7 @@
 mod decisions;
 
 use sorkomp_model::*;
-use sorkomp_store::{ProposalQuery, Store, StoreError, SCHEMA_VERSION};
+use sorkomp_store::{OutboxConfirmation, ProposalQuery, Store, StoreError, SCHEMA_VERSION};
 
 const NOW: &str = "2026-11-26T10:00:00Z";
 const LATER: &str = "2026-11-27T10:00:00Z";
@@ -358,7 +358,7 @@ fn approving_create_delete_update_fills_the_worklist() {
         store.decide(p.id, true, None, "AB", "user", LATER).unwrap();
     }
     let mut actions: Vec<String> = store
-        .outbox()
+        .outbox(None)
         .unwrap()
         .into_iter()
         .map(|o| o.action)
@@ -455,4 +455,30 @@ fn a_version_1_database_upgrades_and_keeps_its_data() {
         Some(&true),
         "the new tables work"
     );
+}
+
+#[test]
+fn a_version_1_database_with_a_worklist_upgrades_and_keeps_its_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../migrations/0001_initial.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO proposal(id, kind, status, sor_id, score, explanation, created_at, updated_at)
+             VALUES (1, 'delete', 'approved', '9', 1.0, '{}', 'x', 'x');
+             INSERT INTO outbox(proposal_id, action, payload, status, created_at, updated_at)
+             VALUES (1, 'close_unit', '{\"sor_id\":\"9\"}', 'pending', 'x', 'x');",
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let items = store.outbox(None).unwrap();
+    assert_eq!(items.len(), 1, "the item survives the upgrade");
+    assert_eq!(items[0].action, "close_unit");
+    assert_eq!(items[0].status, "pending");
+    assert_eq!(items[0].done_at, None, "new columns start empty");
 }
