@@ -5,7 +5,10 @@
 mod demo;
 mod error;
 mod export;
+mod org_detail;
+mod org_sync;
 mod progress;
+mod quality;
 mod types;
 
 use std::collections::HashMap;
@@ -18,6 +21,9 @@ use sorkomp_store::Store;
 
 pub use error::{ApiError, ApiResult};
 pub use export::{read_export, verify_export};
+pub use org_detail::{LinkedSor, OrgAddressView, OrgUnitDetail};
+pub use org_sync::{FkSettings, SyncStatus};
+pub use quality::QualityTask;
 pub use progress::{Progress, ProgressSink};
 pub use types::*;
 
@@ -30,6 +36,8 @@ type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct Api {
     store: Mutex<Store>,
     clock: Clock,
+    /// The certificate password and FK Organisation client of this session (never stored).
+    org_session: org_sync::OrgSession,
 }
 
 /// Where the database lives by default: `$SORKOMP_DB`, else the platform's app-data directory.
@@ -73,6 +81,7 @@ impl Api {
         Api {
             store: Mutex::new(store),
             clock,
+            org_session: Default::default(),
         }
     }
 

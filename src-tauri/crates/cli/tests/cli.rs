@@ -284,3 +284,6 @@ fn match_before_init_explains_what_to_do() {
     let err = ws.fail(&["match"]);
     assert!(err.contains("sorkomp init"), "{err}");
 }
+
+#[path = "cli/org.rs"]
+mod org;
