@@ -513,21 +513,12 @@ impl Api {
             .map(|l| (l.org_uuid, l.sor_id))
             .collect();
         let units = store.org_units()?;
-        let rules = store.kle_rules()?;
+        let facts = quality::QualityFacts::read(&store)?;
         drop(store);
-        let relevant = |u: &OrgUnit| {
-            u.kle.iter().any(|t| {
-                rules
-                    .iter()
-                    .any(|r| sorkomp_matcher::covers(&r.kle_prefix, &t.number))
-            })
-        };
+        // The same tasks as the "Klargør data" list and the detail pane.
         let mut quality: HashMap<String, Vec<String>> = HashMap::new();
-        for issue in sorkomp_fkorg::quality_issues(&units, relevant) {
-            quality
-                .entry(issue.org_uuid.clone())
-                .or_default()
-                .push(issue.message_da.clone());
+        for task in quality::quality_tasks_of(&units, &facts) {
+            quality.entry(task.org_uuid).or_default().push(task.problem);
         }
         let text = q
             .text
