@@ -23,8 +23,8 @@ pub use error::{ApiError, ApiResult};
 pub use export::{read_export, verify_export};
 pub use org_detail::{LinkedSor, OrgAddressView, OrgUnitDetail};
 pub use org_sync::{FkSettings, SyncStatus};
-pub use quality::QualityTask;
 pub use progress::{Progress, ProgressSink};
+pub use quality::QualityTask;
 pub use types::*;
 
 /// Environment variable that overrides the database location.
