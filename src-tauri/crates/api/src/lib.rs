@@ -7,7 +7,10 @@ mod demo;
 mod error;
 mod export;
 mod outbox;
+mod org_detail;
+mod org_sync;
 mod progress;
+mod quality;
 mod types;
 mod worklist;
 mod xlsx;
@@ -24,7 +27,10 @@ pub use decisions::{ApprovalEdit, BulkItem, BulkReport, LogPage, LogRow, Rule};
 pub use error::{ApiError, ApiResult};
 pub use export::{read_export, verify_export};
 pub use outbox::{OutboxField, OutboxStatus, OutboxView, WorklistFormat};
+pub use org_detail::{LinkedSor, OrgAddressView, OrgUnitDetail};
+pub use org_sync::{FkSettings, SyncStatus};
 pub use progress::{Progress, ProgressSink};
+pub use quality::QualityTask;
 pub use types::*;
 
 /// Environment variable that overrides the database location.
@@ -36,6 +42,8 @@ type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct Api {
     store: Mutex<Store>,
     clock: Clock,
+    /// The certificate password and FK Organisation client of this session (never stored).
+    org_session: org_sync::OrgSession,
 }
 
 /// Where the database lives by default: `$SORKOMP_DB`, else the platform's app-data directory.
@@ -79,6 +87,7 @@ impl Api {
         Api {
             store: Mutex::new(store),
             clock,
+            org_session: Default::default(),
         }
     }
 
@@ -498,21 +507,12 @@ impl Api {
             .map(|l| (l.org_uuid, l.sor_id))
             .collect();
         let units = store.org_units()?;
-        let rules = store.kle_rules()?;
+        let facts = quality::QualityFacts::read(&store)?;
         drop(store);
-        let relevant = |u: &OrgUnit| {
-            u.kle.iter().any(|t| {
-                rules
-                    .iter()
-                    .any(|r| sorkomp_matcher::covers(&r.kle_prefix, &t.number))
-            })
-        };
+        // The same tasks as the "Klargør data" list and the detail pane.
         let mut quality: HashMap<String, Vec<String>> = HashMap::new();
-        for issue in sorkomp_fkorg::quality_issues(&units, relevant) {
-            quality
-                .entry(issue.org_uuid.clone())
-                .or_default()
-                .push(issue.message_da.clone());
+        for task in quality::quality_tasks_of(&units, &facts) {
+            quality.entry(task.org_uuid).or_default().push(task.problem);
         }
         let text = q
             .text

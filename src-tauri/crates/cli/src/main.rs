@@ -3,6 +3,7 @@
 
 mod decisions;
 mod outbox;
+mod org;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -129,6 +130,34 @@ enum Command {
     Who { name: String },
     /// The SOR worklist: approved changes to make in SOR (list, mark done, export).
     Outbox(outbox::OutboxArgs),
+    /// Set up the connection to FK Organisation (the certificate's password is never stored).
+    ConfigFk {
+        /// "test" or "produktion".
+        #[arg(long)]
+        environment: String,
+        #[arg(long)]
+        client_id: String,
+        /// The function certificate: PKCS#12 (.p12/.pfx) or PEM with its private key.
+        #[arg(long)]
+        certificate: PathBuf,
+        #[arg(long)]
+        token_url: Option<String>,
+        #[arg(long)]
+        graphql_url: Option<String>,
+        /// Extra trusted root certificate (PEM).
+        #[arg(long)]
+        extra_ca: Option<PathBuf>,
+    },
+    /// Fetch FK Organisation now (password from $SORKOMP_CERT_PASSWORD or asked for).
+    SyncOrg,
+    /// What to fix in FK Organisation before SOR can follow it ("Klargør data").
+    Quality {
+        #[arg(long)]
+        json: bool,
+        /// Write the list as CSV for Excel instead.
+        #[arg(long, value_name = "FILE.csv")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -339,6 +368,26 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             let r = api()?.load_demo()?;
             println!("Demo-kommunen Korsbæk er indlæst: {} nye forslag.", r.added);
         }
+        Command::ConfigFk {
+            environment,
+            client_id,
+            certificate,
+            token_url,
+            graphql_url,
+            extra_ca,
+        } => org::config_fk(
+            &api()?,
+            org::ConfigArgs {
+                environment,
+                client_id,
+                certificate,
+                token_url,
+                graphql_url,
+                extra_ca,
+            },
+        )?,
+        Command::SyncOrg => org::sync_org(&api()?)?,
+        Command::Quality { json, out } => org::quality(&api()?, json, out)?,
         Command::Who { name } => {
             api()?.set_who(&name)?;
             println!("Beslutninger registreres nu med «{}».", name.trim());

@@ -379,3 +379,5 @@ fn the_log_exports_as_xlsx_and_verify_reads_it() {
     let err = ws.fail(&["log", "verify", not_a_log.to_str().unwrap()]);
     assert!(err.contains("andet.xlsx") && err.contains("XLSX"), "{err}");
 }
+#[path = "cli/org.rs"]
+mod org;

@@ -10,6 +10,9 @@ mod error;
 mod page;
 mod quality;
 mod snapshot;
+pub mod synth;
+#[cfg(feature = "test-server")]
+pub mod test_server;
 
 pub use client::{
     ClientCertificate, Environment, FetchProgress, FkOrgClient, FkOrgConfig, RetryPolicy,

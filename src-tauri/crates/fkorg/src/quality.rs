@@ -46,6 +46,8 @@ pub struct QualityIssue {
     pub org_uuid: String,
     pub unit_name: String,
     pub code: QualityCode,
+    /// The field in FK Organisation to fix, in Danish ("Postadresse", "KLE-opgaver", ...).
+    pub field: String,
     /// What is wrong and what to do, in Danish.
     pub message_da: String,
 }
@@ -85,11 +87,12 @@ pub fn quality_issues(
     let active = || units.iter().filter(|u| u.status == OrgStatus::Aktiv);
     let mut sor_holders: HashMap<&str, Vec<&OrgUnit>> = HashMap::new();
     for unit in active() {
-        let mut push = |code: QualityCode, message_da: String| {
+        let mut push = |code: QualityCode, field: &str, message_da: String| {
             issues.push(QualityIssue {
                 org_uuid: unit.uuid.clone(),
                 unit_name: unit.name.clone(),
                 code,
+                field: field.to_owned(),
                 message_da,
             })
         };
@@ -97,12 +100,14 @@ pub fn quality_issues(
             if unit.postal().is_none() {
                 push(
                     QualityCode::NoPostalAddress,
+                    "Postadresse",
                     "Enheden har ingen postadresse (eller henvendelsessted). Tilføj en postadresse i FK Organisation".into(),
                 );
             }
             if unit.kle.is_empty() {
                 push(
                     QualityCode::NoKle,
+                    "KLE-opgaver",
                     "Enheden har ingen KLE-opgaver. Opmærk den med de KLE-numre, den udfører"
                         .into(),
                 );
@@ -119,6 +124,7 @@ pub fn quality_issues(
                         .unwrap_or_default();
                     push(
                         QualityCode::AddressUnparsable,
+                        &a.role_title,
                         format!(
                             "{} '{}' kan ikke læses som en dansk adresse ({why}). Ret den til formen 'Vejnavn 12, 1. th, 1234 By'",
                             a.role_title, a.text
@@ -132,15 +138,18 @@ pub fn quality_issues(
             match a.role {
                 AddressRole::Sor if !is_valid_sor_id(text) => push(
                     QualityCode::InvalidSorCode,
+                    "SOR-kode",
                     format!("SOR-koden '{text}' er ikke et gyldigt SOR-id (11-16 cifre, der ender på 100001600 og et kontrolciffer). Ret eller fjern den"),
                 ),
                 AddressRole::Sor => sor_holders.entry(text).or_default().push(unit),
                 AddressRole::Ean if !is_valid_ean(text) => push(
                     QualityCode::InvalidEan,
+                    "EAN-nummer",
                     format!("EAN-nummeret '{text}' er ikke et gyldigt lokationsnummer (13 cifre med korrekt kontrolciffer)"),
                 ),
                 AddressRole::Other => push(
                     QualityCode::UnknownAddressRole,
+                    &a.role_title,
                     format!("Adressen '{text}' har en ukendt rolle ('{}'); den bruges ikke", a.role_title),
                 ),
                 _ => {}
@@ -157,6 +166,7 @@ pub fn quality_issues(
                 org_uuid: unit.uuid.clone(),
                 unit_name: unit.name.clone(),
                 code: QualityCode::DuplicateSorCode,
+                field: "SOR-kode".into(),
                 message_da: format!(
                     "SOR-koden {code} står på {} aktive enheder ({}). Hver SOR-enhed hører til én enhed",
                     holders.len(),

@@ -178,6 +178,29 @@ impl Store {
         Ok(out)
     }
 
+    /// Records a FK Organisation sync's outcome: `Ok(at)` sets `at_key` to the time and removes
+    /// `error_key`; `Err(message)` sets `error_key` and keeps the time of the last success.
+    pub fn record_org_sync(
+        &mut self,
+        at_key: &str,
+        error_key: &str,
+        outcome: std::result::Result<&str, &str>,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let upsert = "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+        match outcome {
+            Ok(at) => {
+                tx.execute(upsert, [at_key, at])?;
+                tx.execute("DELETE FROM setting WHERE key = ?1", [error_key])?;
+            }
+            Err(message) => {
+                tx.execute(upsert, [error_key, message])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn org_counts(&self) -> Result<(i64, i64)> {
         Ok(self.conn.query_row(
             "SELECT coalesce(sum(status = 'AKTIV'), 0), coalesce(sum(status = 'INAKTIV'), 0) FROM org_unit",

@@ -482,3 +482,71 @@ fn a_version_1_database_with_a_worklist_upgrades_and_keeps_its_items() {
     assert_eq!(items[0].status, "pending");
     assert_eq!(items[0].done_at, None, "new columns start empty");
 }
+
+#[test]
+fn a_worklist_item_goes_pending_done_confirmed_and_each_step_is_logged() {
+    let mut store = Store::open_in_memory().unwrap();
+    let id = closing_item(&mut store);
+    let done = store
+        .set_outbox_done(id, true, "Opgave udført", "AB", LATER)
+        .unwrap();
+    assert_eq!(done.status, "done");
+    assert_eq!(done.done_by.as_deref(), Some("AB"));
+    assert_eq!(done.done_at.as_deref(), Some(LATER));
+    let log = store.log_all().unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(
+        (
+            last.action.as_str(),
+            last.source.as_str(),
+            last.who.as_str()
+        ),
+        ("outbox_done", "user", "AB")
+    );
+
+    let confirmation = OutboxConfirmation {
+        id,
+        sor_id: Some("9".into()),
+        summary: "Opgave bekræftet".into(),
+    };
+    let n = store
+        .confirm_outbox(std::slice::from_ref(&confirmation), "sync-bruger", LATER)
+        .unwrap();
+    assert_eq!(n, 1);
+    let item = store.outbox_item(id).unwrap();
+    assert_eq!(item.status, "confirmed");
+    assert_eq!(item.confirmed_sor_id.as_deref(), Some("9"));
+    let last = store.log_all().unwrap().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.source.as_str()),
+        ("outbox_confirmed", "sync")
+    );
+
+    assert_eq!(
+        store.confirm_outbox(&[confirmation], "x", LATER).unwrap(),
+        0,
+        "a confirmed item is not confirmed (or logged) twice"
+    );
+    let err = store
+        .set_outbox_done(id, false, "fortryd", "AB", LATER)
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        "conflict",
+        "a confirmed item cannot go back: {err}"
+    );
+}
+
+/// The worklist item of an approved delete proposal.
+fn closing_item(store: &mut Store) -> i64 {
+    store
+        .reconcile_proposals(
+            &[draft(ProposalKind::Delete, None, Some("9"), 1.0)],
+            NOW,
+            "t",
+        )
+        .unwrap();
+    let p = store.proposals(&ProposalQuery::default()).unwrap()[0].id;
+    store.decide(p, true, None, "AB", "user", NOW).unwrap();
+    store.outbox(Some("pending")).unwrap()[0].id
+}

@@ -11,7 +11,7 @@ use sorkomp_api::{
 use sorkomp_model::{Address, ProposalKind, ProposalStatus};
 use sorkomp_store::Store;
 
-const DEMO_SOR_XML: &str = include_str!("../../../../assets/demo/sor/Sor.xml");
+const DEMO_SOR_XML: &str = include_str!("../../../../../assets/demo/sor/Sor.xml");
 /// 26-11-2026 11:00 in Copenhagen.
 const NOW: (i32, u32, u32, u32) = (2026, 11, 26, 10);
 
