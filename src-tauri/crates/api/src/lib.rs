@@ -6,6 +6,7 @@ mod demo;
 mod error;
 mod export;
 mod progress;
+mod sor_sync;
 mod types;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use sorkomp_store::Store;
 pub use error::{ApiError, ApiResult};
 pub use export::{read_export, verify_export};
 pub use progress::{Progress, ProgressSink};
+pub use sor_sync::{SorSyncStatus, EXTRA_CA_ENV};
 pub use types::*;
 
 /// Environment variable that overrides the database location.
