@@ -281,3 +281,11 @@ fn download_error(e: SorError) -> ApiError {
         other => other.into(),
     }
 }
+
+impl Api {
+    /// One SOR entity of the current snapshot with every field (the detail pane), or `None`
+    /// when the id is not in it.
+    pub fn sor_entity(&self, sor_id: &str) -> ApiResult<Option<sorkomp_model::SorEntity>> {
+        Ok(self.store().sor_entity(sor_id.trim())?)
+    }
+}

@@ -211,7 +211,11 @@ async fn the_first_download_imports_and_the_second_is_unchanged_without_a_transf
         !first.unchanged && first.entities > 10,
         "a first download fills the cache: {first:?}"
     );
-    assert_eq!(first.entities, unit_count(&api), "what was reported is what is stored");
+    assert_eq!(
+        first.entities,
+        unit_count(&api),
+        "what was reported is what is stored"
+    );
     let events = events.lock().unwrap().clone();
     let size = DEMO_SOR.len() as u64;
     let bytes: Vec<_> = events
@@ -219,8 +223,16 @@ async fn the_first_download_imports_and_the_second_is_unchanged_without_a_transf
         .filter(|p| p.stage == "Henter SOR-data")
         .map(|p| (p.done, p.total))
         .collect();
-    assert_eq!(bytes.first(), Some(&(0, Some(size))), "progress starts at 0 of the size");
-    assert_eq!(bytes.last(), Some(&(size, Some(size))), "and reaches the size");
+    assert_eq!(
+        bytes.first(),
+        Some(&(0, Some(size))),
+        "progress starts at 0 of the size"
+    );
+    assert_eq!(
+        bytes.last(),
+        Some(&(size, Some(size))),
+        "and reaches the size"
+    );
     assert_eq!(
         events.last().map(|p| p.stage.as_str()),
         Some("Indlæser SOR-data"),
@@ -232,7 +244,10 @@ async fn the_first_download_imports_and_the_second_is_unchanged_without_a_transf
     assert_eq!(status.last_download_error, None);
 
     let second = api.download_sor(None, &|_| {}).await.unwrap();
-    assert!(second.unchanged, "the server's 304 means nothing new: {second:?}");
+    assert!(
+        second.unchanged,
+        "the server's 304 means nothing new: {second:?}"
+    );
     assert!(
         second.summary.starts_with("SOR-data er uændrede") && second.entities == first.entities,
         "{}",
@@ -251,7 +266,11 @@ async fn the_first_download_imports_and_the_second_is_unchanged_without_a_transf
         "and no body is transferred"
     );
     assert_eq!(unit_count(&api), first.entities, "the cache is untouched");
-    assert!(stray_files(&dir).is_empty(), "no download is left beside the database: {:?}", stray_files(&dir));
+    assert!(
+        stray_files(&dir).is_empty(),
+        "no download is left beside the database: {:?}",
+        stray_files(&dir)
+    );
 }
 
 #[tokio::test]
@@ -264,7 +283,9 @@ async fn a_connection_dropped_mid_download_keeps_the_previous_snapshot() {
     let first = api.download_sor(Some(&server.url), &|_| {}).await.unwrap();
     let before = api.sor_entities(&Default::default()).unwrap();
 
-    let renamed = DEMO_SOR.replace("Lægehuset Byvej", "Lægehuset Ny Byvej").into_bytes();
+    let renamed = DEMO_SOR
+        .replace("Lægehuset Byvej", "Lægehuset Ny Byvej")
+        .into_bytes();
     let sent = renamed.len() / 2;
     server.reply_with(move |_| Reply::Drop {
         body: renamed.clone(),
@@ -276,7 +297,8 @@ async fn a_connection_dropped_mid_download_keeps_the_previous_snapshot() {
         .expect_err("half a file is not a download");
     assert_eq!(err.code, "download_interrupted", "{err:?}");
     assert!(
-        err.message.contains("Forbindelsen til 127.0.0.1 blev afbrudt")
+        err.message
+            .contains("Forbindelsen til 127.0.0.1 blev afbrudt")
             && err.message.contains("kan stadig bruges"),
         "the message says what broke and that the cache is fine: {}",
         err.message
@@ -288,8 +310,15 @@ async fn a_connection_dropped_mid_download_keeps_the_previous_snapshot() {
     );
     assert_eq!(unit_count(&api), first.entities);
     let status = api.sor_sync_status().unwrap();
-    assert_eq!(status.last_download_error.as_deref(), Some(err.message.as_str()));
-    assert!(stray_files(&dir).is_empty(), "the partial file is removed: {:?}", stray_files(&dir));
+    assert_eq!(
+        status.last_download_error.as_deref(),
+        Some(err.message.as_str())
+    );
+    assert!(
+        stray_files(&dir).is_empty(),
+        "the partial file is removed: {:?}",
+        stray_files(&dir)
+    );
 
     // The validators of the imported file are still the ones sent: a failed transfer saved none.
     server.reply_with(serves_etag(DEMO_SOR.as_bytes().to_vec(), "\"v1\""));
@@ -313,11 +342,31 @@ async fn a_changed_file_is_downloaded_and_its_changes_logged() {
     let renamed = DEMO_SOR.replacen("Lægerne Byvej 12", "Lægerne på Byvej", 1);
     server.reply_with(serves_etag(renamed.into_bytes(), "\"v2\""));
     let report = api.download_sor(Some(&server.url), &|_| {}).await.unwrap();
-    assert!(!report.unchanged && report.changes == 1, "one unit was renamed: {report:?}");
+    assert!(
+        !report.unchanged && report.changes == 1,
+        "one unit was renamed: {report:?}"
+    );
     let log = server.log.lock().unwrap().clone();
     assert!(
         log[1].0.contains("if-none-match: \"v1\"") && log[1].1 == "200 OK",
         "the server had a newer file: {log:?}"
+    );
+    let rows = api
+        .sor_entities(&sorkomp_api::DataQuery {
+            text: Some("Lægerne på Byvej".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 1, "the renamed unit is found by its new name");
+    let detail = api
+        .sor_entity(&rows[0].sor_id)
+        .unwrap()
+        .expect("the detail pane finds it");
+    assert_eq!(detail.name, "Lægerne på Byvej");
+    assert_eq!(
+        api.sor_entity("123").unwrap(),
+        None,
+        "an unknown id is no entity"
     );
 }
 
@@ -336,8 +385,11 @@ async fn no_network_gives_the_offline_code() {
         .expect_err("nobody listens on that port");
     assert_eq!(err.code, "offline");
     assert!(
-        err.message.starts_with("Computeren ser ud til at være offline")
-            && err.message.contains("De gemte SOR-data er uændrede og kan stadig bruges"),
+        err.message
+            .starts_with("Computeren ser ud til at være offline")
+            && err
+                .message
+                .contains("De gemte SOR-data er uændrede og kan stadig bruges"),
         "{}",
         err.message
     );
@@ -361,9 +413,16 @@ fn only_https_urls_are_accepted() {
         assert_eq!(err.code, "invalid_url", "{bad}: {err:?}");
     }
     assert!(
-        api.sor_sync_status().unwrap().url.starts_with("https://sor-filer.sundhedsdata.dk/sor_produktion/data/sor/"),
+        api.sor_sync_status()
+            .unwrap()
+            .url
+            .starts_with("https://sor-filer.sundhedsdata.dk/sor_produktion/data/sor/"),
         "without a setting the public production export is used"
     );
-    api.set_sor_url(" https://example.org/sor/Sor.zip ").unwrap();
-    assert_eq!(api.sor_sync_status().unwrap().url, "https://example.org/sor/Sor.zip");
+    api.set_sor_url(" https://example.org/sor/Sor.zip ")
+        .unwrap();
+    assert_eq!(
+        api.sor_sync_status().unwrap().url,
+        "https://example.org/sor/Sor.zip"
+    );
 }
