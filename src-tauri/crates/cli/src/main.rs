@@ -33,6 +33,8 @@ enum Command {
     },
     /// Import a SOR XML export (v1 or v2, plain or zipped) from a file, or download it from an
     /// https:// URL; `--download` fetches the configured URL (`sorkomp sor-url`) or the public one.
+    /// The server certificate is always verified; SORKOMP_EXTRA_CA_PEM=FILE.pem adds trusted
+    /// root certificates (a proxy's own CA).
     ImportSor {
         #[arg(required_unless_present = "download", conflicts_with = "download")]
         source: Option<String>,
