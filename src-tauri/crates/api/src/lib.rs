@@ -11,6 +11,7 @@ mod org_detail;
 mod org_sync;
 mod progress;
 mod quality;
+mod sor_sync;
 mod types;
 mod worklist;
 mod xlsx;
@@ -31,6 +32,7 @@ pub use org_detail::{LinkedSor, OrgAddressView, OrgUnitDetail};
 pub use org_sync::{FkSettings, SyncStatus};
 pub use progress::{Progress, ProgressSink};
 pub use quality::QualityTask;
+pub use sor_sync::{SorSyncStatus, EXTRA_CA_ENV};
 pub use types::*;
 
 /// Environment variable that overrides the database location.

@@ -12,6 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sorkomp_api::{Api, ApiError, ExportFormat, ProposalQuery};
 use sorkomp_model::{ProposalKind, ProposalStatus};
 
+mod sor_download;
+
 #[derive(Parser)]
 #[command(
     name = "sorkomp",
@@ -33,8 +35,18 @@ enum Command {
         #[arg(long)]
         cvr: String,
     },
-    /// Import a SOR XML export (v1 or v2, plain or zipped).
-    ImportSor { file: PathBuf },
+    /// Import a SOR XML export (v1 or v2, plain or zipped) from a file, or download it from an
+    /// https:// URL; `--download` fetches the configured URL (`sorkomp sor-url`) or the public one.
+    /// The server certificate is always verified; SORKOMP_EXTRA_CA_PEM=FILE.pem adds trusted
+    /// root certificates (a proxy's own CA).
+    ImportSor {
+        #[arg(required_unless_present = "download", conflicts_with = "download")]
+        source: Option<String>,
+        #[arg(long)]
+        download: bool,
+    },
+    /// Set the URL "import-sor --download" and the window fetch SOR data from (https://).
+    SorUrl { url: String },
     /// Import saved FK Organisation GraphQL response pages (files or folders).
     ImportOrg {
         #[arg(required = true)]
@@ -238,7 +250,16 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             api()?.init(&cvr)?;
             println!("Kommunen er sat til CVR {cvr}.");
         }
-        Command::ImportSor { file } => println!("{}", api()?.import_sor_file(&file)?.summary),
+        Command::ImportSor { source, download } => {
+            println!(
+                "{}",
+                sor_download::import_sor(&api()?, source, download)?.summary
+            )
+        }
+        Command::SorUrl { url } => {
+            api()?.set_sor_url(&url)?;
+            println!("SOR-data hentes fremover fra {}", url.trim());
+        }
         Command::ImportOrg { paths } => println!("{}", api()?.import_org_paths(&paths)?.summary),
         Command::Match { json } => {
             let r = api()?.run_match()?;

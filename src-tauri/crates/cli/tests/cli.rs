@@ -3,6 +3,8 @@
 
 #[path = "cli/decisions.rs"]
 mod decisions;
+#[path = "cli/org.rs"]
+mod org;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -379,5 +381,32 @@ fn the_log_exports_as_xlsx_and_verify_reads_it() {
     let err = ws.fail(&["log", "verify", not_a_log.to_str().unwrap()]);
     assert!(err.contains("andet.xlsx") && err.contains("XLSX"), "{err}");
 }
-#[path = "cli/org.rs"]
-mod org;
+
+#[test]
+fn import_sor_downloads_from_a_url_or_the_configured_one_and_says_when_offline() {
+    let ws = Workspace::new();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("https://127.0.0.1:{port}/Sor.zip");
+    let err = ws.fail(&["import-sor", &url]);
+    assert!(
+        err.contains("fejl (offline)") && err.contains("ser ud til at være offline"),
+        "a URL is downloaded, and a refused connection means offline: {err}"
+    );
+    let err = ws.fail(&["sor-url", "http://127.0.0.1/Sor.zip"]);
+    assert!(
+        err.contains("fejl (invalid_url)") && err.contains("https"),
+        "{err}"
+    );
+    let set = ws.ok(&["sor-url", &url]);
+    assert!(set.contains(&url), "{set}");
+    let err = ws.fail(&["import-sor", "--download"]);
+    assert!(
+        err.contains("fejl (offline)") && err.contains("127.0.0.1"),
+        "--download uses the configured URL: {err}"
+    );
+    let err = ws.fail(&["import-sor"]);
+    assert!(err.contains("<SOURCE>"), "a source is required: {err}");
+}

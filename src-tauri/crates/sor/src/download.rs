@@ -69,16 +69,7 @@ pub async fn download(
     previous: Option<&CacheValidators>,
     mut progress: impl FnMut(u64, Option<u64>),
 ) -> Result<DownloadOutcome, SorError> {
-    let url = reqwest::Url::parse(&opts.url).map_err(|e| SorError::BadUrl {
-        url: opts.url.clone(),
-        problem: e.to_string(),
-    })?;
-    if url.scheme() != "https" {
-        return Err(SorError::BadUrl {
-            url: opts.url.clone(),
-            problem: "kun https:// er tilladt".to_string(),
-        });
-    }
+    let url = parse_url(&opts.url)?;
     let host = url.host_str().unwrap_or_default().to_string();
     let mut builder = reqwest::Client::builder()
         .connect_timeout(opts.connect_timeout)
@@ -174,6 +165,26 @@ pub async fn download(
         bytes: done,
         validators,
     })
+}
+
+/// Checks that `url` can be downloaded from: an absolute https:// URL with a host.
+pub fn check_url(url: &str) -> Result<(), SorError> {
+    parse_url(url).map(|_| ())
+}
+
+fn parse_url(text: &str) -> Result<reqwest::Url, SorError> {
+    let bad = |problem: String| SorError::BadUrl {
+        url: text.to_string(),
+        problem,
+    };
+    let url = reqwest::Url::parse(text).map_err(|e| bad(e.to_string()))?;
+    if url.scheme() != "https" {
+        return Err(bad("kun https:// er tilladt".to_string()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("adressen mangler et værtsnavn".to_string()));
+    }
+    Ok(url)
 }
 
 /// Turns a request error into what the administrator needs to know.

@@ -10,7 +10,9 @@ mod open;
 mod parse;
 pub mod synth;
 
-pub use download::{download, CacheValidators, DownloadOptions, DownloadOutcome, DEFAULT_SOR_URL};
+pub use download::{
+    check_url, download, CacheValidators, DownloadOptions, DownloadOutcome, DEFAULT_SOR_URL,
+};
 pub use error::{Location, SorError};
 pub use open::read_file;
 pub use parse::{read_entities, SorFormat, SorHeader, NS_SOR_V1, NS_SOR_V2};

@@ -78,7 +78,7 @@ pub fn read_entities<R: BufRead>(
         ancestors: Vec::with_capacity(16),
         draft: None,
         text: String::new(),
-        seen: HashMap::new(),
+        seen: HashMap::default(),
         pending_geo: Vec::new(),
         header: None,
         root_closed: false,
@@ -237,7 +237,7 @@ struct Parser<'s, F> {
     draft: Option<Draft>,
     text: String,
     /// SOR id -> line where it was first seen.
-    seen: HashMap<u64, u64>,
+    seen: HashMap<u64, u64, BuildIdHasher>,
     /// (referring entity, referenced id, where) for geographical parents not yet seen.
     pending_geo: Vec<(String, String, Location)>,
     header: Option<SorHeader>,
@@ -869,10 +869,11 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                 ),
             )
         })?;
-        let at = self.at(d.at);
-        if let Some(first_line) = self.seen.insert(key, at.line) {
+        // Only the line is kept per entity; a full location is built when it is needed.
+        let (line, _) = self.index.borrow().locate(d.at);
+        if let Some(first_line) = self.seen.insert(key, line) {
             return Err(SorError::Entity {
-                at,
+                at: self.at(d.at),
                 sor_id,
                 problem: format!(
                     "SOR-id'et forekommer to gange i filen (første gang i linje {first_line})"
@@ -881,7 +882,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         }
         let Some(name) = d.name else {
             return Err(SorError::Entity {
-                at,
+                at: self.at(d.at),
                 sor_id,
                 problem: format!("{element} mangler sit navn (EntityName)"),
             });
@@ -889,6 +890,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         if let Some(geo) = d.geo_parent {
             let known = parse_sor_id(&geo).is_some_and(|g| self.seen.contains_key(&g));
             if !known {
+                let at = self.at(d.at);
                 self.pending_geo.push((sor_id.clone(), geo, at));
             }
         }
@@ -1008,6 +1010,34 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             });
         }
         Ok(header)
+    }
+}
+
+/// Hashes a SOR id (already a well-spread number) with one multiplication instead of SipHash;
+/// the keys come from the file, but a skewed file can only slow its own import down.
+#[derive(Default, Clone, Copy)]
+struct BuildIdHasher;
+
+impl std::hash::BuildHasher for BuildIdHasher {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 

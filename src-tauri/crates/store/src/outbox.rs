@@ -201,10 +201,10 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT data FROM sor_entity WHERE parent_id = ?1 ORDER BY name")?;
-        let rows = stmt.query_map([parent_id], |r| r.get::<_, String>(0))?;
+        let mut rows = stmt.query([parent_id])?;
         let mut out = Vec::new();
-        for data in rows {
-            out.push(serde_json::from_str(&data?)?);
+        while let Some(row) = rows.next()? {
+            out.push(crate::sor_import::entity_from(row.get_ref(0)?)?);
         }
         Ok(out)
     }
