@@ -241,8 +241,10 @@ impl<'a> Engine<'a> {
         for round in 0..MAX_ROUNDS {
             self.rounds = round + 1;
             let mut rows: Vec<(usize, Vec<Scored>)> = Vec::new();
-            // SOR entity -> (best active claimant, its score, second active score, best INAKTIV score).
-            let mut column: HashMap<usize, (usize, f64, f64, f64)> = HashMap::new();
+            // SOR entity -> (best active claimant, its score, second active score).
+            let mut column: HashMap<usize, (usize, f64, f64)> = HashMap::new();
+            // SOR entity -> INAKTIV units that fit it, with their scores.
+            let mut inactive_claims: HashMap<usize, Vec<(usize, f64)>> = HashMap::new();
             for o in 0..self.ctx.org.len() {
                 if self.links.org_to_sor.contains_key(&o) || Some(o) == self.ctx.org_root {
                     continue;
@@ -253,16 +255,20 @@ impl<'a> Engine<'a> {
                 }
                 let active = self.ctx.org[o].active;
                 for sc in &row {
+                    if !active {
+                        inactive_claims
+                            .entry(sc.sor)
+                            .or_default()
+                            .push((o, sc.score));
+                        continue;
+                    }
                     let e = column.entry(sc.sor).or_insert((
                         usize::MAX,
                         f64::NEG_INFINITY,
                         f64::NEG_INFINITY,
-                        f64::NEG_INFINITY,
                     ));
-                    if !active {
-                        e.3 = e.3.max(sc.score);
-                    } else if sc.score > e.1 {
-                        *e = (o, sc.score, e.1, e.3);
+                    if sc.score > e.1 {
+                        *e = (o, sc.score, e.1);
                     } else if sc.score > e.2 {
                         e.2 = sc.score;
                     }
@@ -279,8 +285,14 @@ impl<'a> Engine<'a> {
                 let row_gap = runner.map_or(f64::INFINITY, |r| top.score - r.1);
                 let col = column[&top.sor];
                 // Another active unit must trail by the margin; an INAKTIV unit that fits the SOR
-                // entity better means the entity is its (to be closed), not this unit's.
-                let col_ok = col.0 == *o && top.score - col.2 >= LINK_MARGIN && col.3 < top.score;
+                // entity as well means the entity is its (to be closed), not this unit's, unless
+                // this unit is its re-registered successor.
+                let inactive_wins = inactive_claims.get(&top.sor).is_some_and(|claims| {
+                    claims.iter().any(|&(i, score)| {
+                        score >= top.score && self.ctx.org[i].successor != Some(*o)
+                    })
+                });
+                let col_ok = col.0 == *o && top.score - col.2 >= LINK_MARGIN && !inactive_wins;
                 if top.score >= LINK_THRESHOLD && row_gap >= LINK_MARGIN && col_ok {
                     accept.push((*o, top.sor, top.score));
                 }

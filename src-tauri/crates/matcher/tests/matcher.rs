@@ -538,3 +538,75 @@ fn rescoring_one_unit_and_learning_from_decisions() {
     );
     assert_ne!(learnt, weights, "decisions change the weights");
 }
+
+fn inactive(mut u: OrgUnit) -> OrgUnit {
+    u.status = OrgStatus::Inaktiv;
+    u
+}
+
+#[test]
+fn an_inactive_unit_keeps_its_sor_entity_from_others_but_not_from_its_successor() {
+    // The general rule: a SOR entity whose best fit is an INAKTIV ORG unit belongs to that unit
+    // and is proposed closed, however well an active unit also fits, unless the active unit is
+    // the INAKTIV one re-registered (same name; same parent, or the only active unit so named).
+    let (s, base) = world();
+    let evig_sor = "100000003000016003";
+    let cases: Vec<(&str, Vec<OrgUnit>, bool)> = vec![
+        (
+            "INAKTIV twin under the same parent (re-registered)",
+            vec![inactive(org(
+                "evig-old",
+                Some("forv"),
+                "Plejecenter Evigglad",
+                Some("Byvej 12, 1234 Korsbæk"),
+                &["27.42.04"],
+            ))],
+            true,
+        ),
+        (
+            "INAKTIV twin moved from another department",
+            vec![
+                org("andet", Some("root"), "Social og Arbejde", None, &[]),
+                inactive(org(
+                    "evig-old",
+                    Some("andet"),
+                    "Plejecenter Evigglad",
+                    Some("Byvej 12, 1234 Korsbæk"),
+                    &["27.42.04"],
+                )),
+            ],
+            true,
+        ),
+        (
+            "INAKTIV unit with another name at the same place, fitting better",
+            vec![inactive(org(
+                "evig-old",
+                Some("forv"),
+                "Evigglad",
+                Some("Byvej 12, 1234 Korsbæk"),
+                &["27.42.04"],
+            ))],
+            false,
+        ),
+    ];
+    for (case, extra, linked) in cases {
+        let mut o = base.clone();
+        // The active unit fits a little less well: its address lacks the house number's match.
+        o[2].addresses[0].text = "Byvej 14, 1234 Korsbæk".into();
+        o.extend(extra);
+        let out = run_with(&s, &o, CVR, &none());
+        let link = find(
+            &out.proposals,
+            ProposalKind::Link,
+            Some("evig"),
+            Some(evig_sor),
+        );
+        let delete = find(&out.proposals, ProposalKind::Delete, None, Some(evig_sor));
+        assert_eq!(link.is_some(), linked, "{case}: link proposed");
+        assert_eq!(
+            delete.is_some(),
+            !linked,
+            "{case}: the SOR unit is proposed closed exactly when it is not linked"
+        );
+    }
+}
