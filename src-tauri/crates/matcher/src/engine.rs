@@ -7,7 +7,8 @@ use crate::score::{
     candidates, fmt_score, linked_ancestor, score_pair, LinkState, Scored, DECISIVE,
 };
 use crate::update::{material_changes, municipality_words};
-use crate::{MatchInput, MatchOutput, MatchStats};
+use crate::weights::PairFeatures;
+use crate::{Candidate, LinkFeatures, MatchInput, MatchOutput, MatchStats};
 use sorkomp_model::{
     Contribution, Explanation, NewSorUnit, OrgStatus, ProposalDraft, ProposalKind, RunnerUp,
     SorLevel,
@@ -33,6 +34,8 @@ struct LinkFinding {
     contributions: Vec<Contribution>,
     runner_up: Option<(usize, f64)>,
     summary: String,
+    /// The agreement levels of a scored link (None for decisive evidence).
+    features: Option<PairFeatures>,
 }
 
 pub struct Engine<'a> {
@@ -195,6 +198,7 @@ impl<'a> Engine<'a> {
                         }],
                         runner_up: None,
                         summary,
+                        features: None,
                     });
                 }
             }
@@ -218,6 +222,7 @@ impl<'a> Engine<'a> {
                     detail: detail.clone(),
                 }],
                 runner_up: None,
+                features: None,
                 summary: format!(
                     "Kobl '{}' til SOR '{}': {detail}.",
                     self.ctx.org[root].u.name, self.ctx.sor[owner].e.name
@@ -332,6 +337,7 @@ impl<'a> Engine<'a> {
                     contributions: top.contributions.clone(),
                     runner_up: runner,
                     summary,
+                    features: Some(top.features.clone()),
                 });
             }
         }
@@ -343,6 +349,33 @@ impl<'a> Engine<'a> {
             name: self.ctx.sor[s].e.name.clone(),
             score,
         })
+    }
+
+    /// The agreement levels of every scored link proposal: what its decision will teach.
+    pub fn link_features(&self) -> Vec<LinkFeatures> {
+        self.findings
+            .iter()
+            .filter_map(|f| {
+                Some(LinkFeatures {
+                    org_uuid: self.ctx.org[f.o].u.uuid.clone(),
+                    sor_id: self.ctx.sor[f.s].e.sor_id.clone(),
+                    features: f.features.clone()?,
+                })
+            })
+            .collect()
+    }
+
+    /// The scored candidates of one ORG unit, best first.
+    pub fn candidates_for(&self, o: usize) -> Vec<Candidate> {
+        self.scored_row(o)
+            .into_iter()
+            .map(|sc| Candidate {
+                sor_id: self.ctx.sor[sc.sor].e.sor_id.clone(),
+                name: self.ctx.sor[sc.sor].e.name.clone(),
+                score: sc.score,
+                features: sc.features,
+            })
+            .collect()
     }
 
     pub fn link_drafts(&self) -> Vec<ProposalDraft> {
@@ -680,6 +713,7 @@ impl<'a> Engine<'a> {
                     score: top.score,
                     contributions: top.contributions.clone(),
                     runner_up: runner,
+                    features: Some(top.features.clone()),
                     summary: format!(
                         "Kobl '{}' til SOR '{}' (score {}).",
                         self.ctx.org[o].u.name,
@@ -700,6 +734,7 @@ impl<'a> Engine<'a> {
 
     pub fn output(mut self, started: std::time::Instant) -> MatchOutput {
         let mut proposals = self.link_drafts();
+        let link_features = self.link_features();
         proposals.extend(self.create_drafts());
         proposals.extend(self.delete_drafts());
         proposals.extend(self.update_drafts());
@@ -761,6 +796,7 @@ impl<'a> Engine<'a> {
         };
         MatchOutput {
             proposals,
+            link_features,
             notes: self.ctx.notes,
             stats,
         }
