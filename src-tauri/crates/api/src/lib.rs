@@ -5,6 +5,7 @@
 mod demo;
 mod error;
 mod export;
+mod learning;
 mod progress;
 mod types;
 
@@ -18,6 +19,7 @@ use sorkomp_store::Store;
 
 pub use error::{ApiError, ApiResult};
 pub use export::{read_export, verify_export};
+pub use learning::{WeightRow, WeightsView};
 pub use progress::{Progress, ProgressSink};
 pub use types::*;
 
@@ -278,10 +280,7 @@ impl Api {
         if kle_rules.is_empty() {
             kle_rules = sorkomp_matcher::default_kle_rules();
         }
-        let weights: sorkomp_matcher::Weights = match store.setting("weights")? {
-            Some(w) => serde_json::from_str(&w)?,
-            None => sorkomp_matcher::Weights::default(),
-        };
+        let weights = learning::weights_for_run(&mut store, &now, &who)?;
         let input = sorkomp_matcher::MatchInput {
             municipality_cvr: &cvr,
             today: &today,
@@ -296,6 +295,18 @@ impl Api {
         };
         let output = sorkomp_matcher::run(&input);
         let summary = store.reconcile_proposals(&output.proposals, &now, &who)?;
+        let features = output
+            .link_features
+            .iter()
+            .map(|l| {
+                Ok((
+                    l.org_uuid.clone(),
+                    l.sor_id.clone(),
+                    serde_json::to_string(&l.features)?,
+                ))
+            })
+            .collect::<ApiResult<Vec<_>>>()?;
+        store.record_link_features(&features)?;
         Ok(MatchReport {
             added: summary.added as u32,
             updated: summary.updated as u32,

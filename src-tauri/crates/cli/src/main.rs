@@ -1,6 +1,8 @@
 //! `sorkomp`: SOR-komponent on the command line. The same API as the window; a contract for
 //! scripts and evaluations, so commands are extended, never renamed.
 
+mod tables;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -74,6 +76,11 @@ enum Command {
     Demo,
     /// Set the administrator's name or initials recorded on decisions.
     Who { name: String },
+    /// The matcher's field weights: shipped and learnt from approved and rejected links.
+    Weights {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -247,6 +254,14 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Demo => {
             let r = api()?.load_demo()?;
             println!("Demo-kommunen Korsbæk er indlæst: {} nye forslag.", r.added);
+        }
+        Command::Weights { json } => {
+            let w = api()?.learned_weights()?;
+            if json {
+                print_json(&w)?;
+            } else {
+                tables::print_weights(&w);
+            }
         }
         Command::Who { name } => {
             api()?.set_who(&name)?;

@@ -34,6 +34,16 @@ impl Field {
             Field::Contact => "contact",
         }
     }
+    /// The agreement levels of the field, strongest agreement first.
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Field::Name => &["exact", "high", "partial", "none", "missing"],
+            Field::Address => &["exact", "building", "street", "differ", "missing"],
+            Field::KleType => &["agree", "disagree", "unknown"],
+            Field::Parent => &["parent", "ancestor", "conflict", "unknown"],
+            Field::Contact => &["agree", "disagree", "missing"],
+        }
+    }
     /// Danish label for explanations.
     pub fn label(self) -> &'static str {
         match self {
@@ -259,6 +269,20 @@ mod tests {
         assert!(
             a("exact") > a("building") && a("building") > a("street") && a("street") > a("differ")
         );
+        for f in Field::ALL {
+            let mut shipped: Vec<&str> = w.fields[&f].keys().map(String::as_str).collect();
+            let mut listed = f.levels().to_vec();
+            shipped.sort_unstable();
+            listed.sort_unstable();
+            assert_eq!(shipped, listed, "{f:?}: every shipped level is listed once");
+            for l in f.levels() {
+                assert_ne!(
+                    level_label(f, l),
+                    "ukendt niveau",
+                    "{f:?} {l} has a Danish label"
+                );
+            }
+        }
         assert_eq!(
             w.weight(Field::Name, "no-such-level"),
             0.0,

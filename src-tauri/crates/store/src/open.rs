@@ -6,7 +6,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use crate::{Result, StoreError};
 
 /// The embedded migrations, in order. Never edit a released one: add the next.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_learning.sql"),
+];
 
 /// The schema version this build creates and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
