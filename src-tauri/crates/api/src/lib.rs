@@ -5,6 +5,7 @@
 mod demo;
 mod error;
 mod export;
+mod kle;
 mod learning;
 mod progress;
 mod types;

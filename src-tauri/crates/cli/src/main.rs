@@ -1,6 +1,7 @@
 //! `sorkomp`: SOR-komponent on the command line. The same API as the window; a contract for
 //! scripts and evaluations, so commands are extended, never renamed.
 
+mod kle_file;
 mod tables;
 
 use std::path::PathBuf;
@@ -76,6 +77,14 @@ enum Command {
     Demo,
     /// Set the administrator's name or initials recorded on decisions.
     Who { name: String },
+    /// The KLE relevance table (earlier rows win); --set replaces it from a JSON file.
+    KleRules {
+        #[arg(long)]
+        json: bool,
+        /// A JSON list of {"kle_prefix", "sor_type_code", "label"} in the order to apply.
+        #[arg(long, value_name = "FILE.json")]
+        set: Option<PathBuf>,
+    },
     /// The matcher's field weights: shipped and learnt from approved and rejected links.
     Weights {
         #[arg(long)]
@@ -254,6 +263,18 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Demo => {
             let r = api()?.load_demo()?;
             println!("Demo-kommunen Korsbæk er indlæst: {} nye forslag.", r.added);
+        }
+        Command::KleRules { json, set } => {
+            let api = api()?;
+            let rules = match set {
+                Some(path) => api.set_kle_rules(kle_file::read_rules(&path)?)?,
+                None => api.kle_rules()?,
+            };
+            if json {
+                print_json(&rules)?;
+            } else {
+                tables::print_kle_rules(&rules);
+            }
         }
         Command::Weights { json } => {
             let w = api()?.learned_weights()?;

@@ -1,6 +1,7 @@
-//! Plain-text tables for the terminal.
+//! Plain-text tables for the terminal: what the matcher learnt and the KLE table.
 
 use sorkomp_api::WeightsView;
+use sorkomp_model::KleRule;
 
 fn num(x: f64) -> String {
     format!("{x:+.2}").replace('.', ",")
@@ -44,4 +45,19 @@ pub fn print_weights(w: &WeightsView) {
             r.rejected
         );
     }
+}
+
+/// The KLE relevance table in the order it is applied (earlier rows win).
+pub fn print_kle_rules(rules: &[KleRule]) {
+    println!("{:<4} {:<12} {:<18} Betegnelse", "Nr.", "KLE", "SOR-type");
+    for (i, r) in rules.iter().enumerate() {
+        println!(
+            "{:<4} {:<12} {:<18} {}",
+            i + 1,
+            r.kle_prefix,
+            r.sor_type_code,
+            r.label
+        );
+    }
+    println!("{} regler", rules.len());
 }
