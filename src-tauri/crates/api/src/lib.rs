@@ -9,6 +9,8 @@ mod export;
 mod outbox;
 mod org_detail;
 mod org_sync;
+mod kle;
+mod learning;
 mod progress;
 mod quality;
 mod sor_sync;
@@ -30,6 +32,7 @@ pub use export::{read_export, verify_export};
 pub use outbox::{OutboxField, OutboxStatus, OutboxView, WorklistFormat};
 pub use org_detail::{LinkedSor, OrgAddressView, OrgUnitDetail};
 pub use org_sync::{FkSettings, SyncStatus};
+pub use learning::{WeightRow, WeightsView};
 pub use progress::{Progress, ProgressSink};
 pub use quality::QualityTask;
 pub use sor_sync::{SorSyncStatus, EXTRA_CA_ENV};
@@ -297,10 +300,7 @@ impl Api {
         if kle_rules.is_empty() {
             kle_rules = sorkomp_matcher::default_kle_rules();
         }
-        let weights: sorkomp_matcher::Weights = match store.setting("weights")? {
-            Some(w) => serde_json::from_str(&w)?,
-            None => sorkomp_matcher::Weights::default(),
-        };
+        let weights = learning::weights_for_run(&mut store, &now, &who)?;
         let input = sorkomp_matcher::MatchInput {
             municipality_cvr: &cvr,
             today: &today,
@@ -315,6 +315,18 @@ impl Api {
         };
         let output = sorkomp_matcher::run(&input);
         let summary = store.reconcile_proposals(&output.proposals, &now, &who)?;
+        let features = output
+            .link_features
+            .iter()
+            .map(|l| {
+                Ok((
+                    l.org_uuid.clone(),
+                    l.sor_id.clone(),
+                    serde_json::to_string(&l.features)?,
+                ))
+            })
+            .collect::<ApiResult<Vec<_>>>()?;
+        store.record_link_features(&features)?;
         let (auto_approved, rule_notes) = decisions::apply_rules(&mut store, &now)?;
         let mut notes = output.notes;
         notes.extend(rule_notes);

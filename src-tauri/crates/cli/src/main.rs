@@ -4,6 +4,8 @@
 mod decisions;
 mod outbox;
 mod org;
+mod kle_file;
+mod tables;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -169,6 +171,19 @@ enum Command {
         /// Write the list as CSV for Excel instead.
         #[arg(long, value_name = "FILE.csv")]
         out: Option<PathBuf>,
+    },
+    /// The KLE relevance table (earlier rows win); --set replaces it from a JSON file.
+    KleRules {
+        #[arg(long)]
+        json: bool,
+        /// A JSON list of {"kle_prefix", "sor_type_code", "label"} in the order to apply.
+        #[arg(long, value_name = "FILE.json")]
+        set: Option<PathBuf>,
+    },
+    /// The matcher's field weights: shipped and learnt from approved and rejected links.
+    Weights {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -409,6 +424,26 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         )?,
         Command::SyncOrg => org::sync_org(&api()?)?,
         Command::Quality { json, out } => org::quality(&api()?, json, out)?,
+        Command::KleRules { json, set } => {
+            let api = api()?;
+            let rules = match set {
+                Some(path) => api.set_kle_rules(kle_file::read_rules(&path)?)?,
+                None => api.kle_rules()?,
+            };
+            if json {
+                print_json(&rules)?;
+            } else {
+                tables::print_kle_rules(&rules);
+            }
+        }
+        Command::Weights { json } => {
+            let w = api()?.learned_weights()?;
+            if json {
+                print_json(&w)?;
+            } else {
+                tables::print_weights(&w);
+            }
+        }
         Command::Who { name } => {
             api()?.set_who(&name)?;
             println!("Beslutninger registreres nu med «{}».", name.trim());

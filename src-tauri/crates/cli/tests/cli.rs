@@ -410,3 +410,73 @@ fn import_sor_downloads_from_a_url_or_the_configured_one_and_says_when_offline()
     let err = ws.fail(&["import-sor"]);
     assert!(err.contains("<SOURCE>"), "a source is required: {err}");
 }
+
+#[test]
+fn the_kle_table_is_shown_edited_from_a_file_and_checked() {
+    let ws = Workspace::new();
+    ws.ok(&["demo"]);
+    let rules = ws.json(&["kle-rules", "--json"]);
+    let rows = rules.as_array().expect("a list of rules");
+    assert!(
+        rows.iter().any(|r| r["kle_prefix"] == "27.42.00"),
+        "the shipped table covers plejehjem"
+    );
+    assert!(
+        ws.ok(&["kle-rules"]).contains("Plejehjem"),
+        "the table prints with labels"
+    );
+
+    let mut edited: Vec<Value> = rows.iter().rev().cloned().collect();
+    edited.pop();
+    std::fs::write(ws.path("kle.json"), serde_json::to_string(&edited).unwrap()).unwrap();
+    let file = ws.path("kle.json");
+    let stored = ws.json(&["kle-rules", "--set", file.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        stored,
+        Value::Array(edited.clone()),
+        "stored in the given order"
+    );
+    assert_eq!(ws.json(&["kle-rules", "--json"]), stored, "and kept");
+
+    edited[0]["sor_type_code"] = Value::String(String::new());
+    std::fs::write(ws.path("bad.json"), serde_json::to_string(&edited).unwrap()).unwrap();
+    let bad = ws.path("bad.json");
+    let err = ws.fail(&["kle-rules", "--set", bad.to_str().unwrap()]);
+    assert!(
+        err.contains("Række 1") && err.contains("SOR-enhedstype"),
+        "the faulty row is named: {err}"
+    );
+    std::fs::write(ws.path("broken.json"), "[{\"kle_prefix\": \"27\"").unwrap();
+    let broken = ws.path("broken.json");
+    let err = ws.fail(&["kle-rules", "--set", broken.to_str().unwrap()]);
+    assert!(
+        err.contains("broken.json linje 1"),
+        "the file is named: {err}"
+    );
+}
+
+#[test]
+fn weights_show_what_decisions_taught() {
+    let ws = Workspace::new();
+    ws.ok(&["demo"]);
+    let before = ws.json(&["weights", "--json"]);
+    assert_eq!(before["decisions"], 0, "nothing decided yet");
+    let all = ws.json(&["proposals", "--json"]);
+    let scored = proposals_of_kind(&all, "link")
+        .into_iter()
+        .find(|p| p["explanation"]["contributions"].as_array().unwrap().len() > 1)
+        .expect("a scored link proposal");
+    ws.ok(&["approve", &scored["id"].to_string()]);
+    let after = ws.json(&["weights", "--json"]);
+    assert_eq!(
+        (after["decisions"].clone(), after["approved"].clone()),
+        (Value::from(1), Value::from(1)),
+        "the approval is counted"
+    );
+    assert_ne!(after["rows"], before["rows"], "the learnt weights moved");
+    let text = ws.ok(&["weights"]);
+    assert!(
+        text.contains("Adresse") && text.contains("1 godkendte"),
+        "the table has Danish field labels and the count: {text}"
+    );
+}

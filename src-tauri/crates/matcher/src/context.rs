@@ -40,6 +40,9 @@ pub struct OrgView<'a> {
     pub types: Vec<&'a str>,
     /// The rule that makes the unit relevant, from its own KLE numbers.
     pub rule: Option<(&'a KleRule, &'a str)>,
+    /// For an INAKTIV unit: the one active unit with the same name under the same parent, i.e.
+    /// the unit it was re-registered as in FK Organisation.
+    pub successor: Option<usize>,
 }
 
 pub struct Context<'a> {
@@ -297,8 +300,10 @@ impl<'a> Context<'a> {
                 emails,
                 types: kle::types_for(&u.kle, input.kle_rules),
                 rule,
+                successor: None,
             });
         }
+        link_successors(&mut org);
 
         let mut ctx = Context {
             input,
@@ -421,6 +426,42 @@ impl<'a> Context<'a> {
 
     pub fn is_rejected(&self, org_uuid: &str, sor_id: &str) -> bool {
         self.rejected.contains(&(org_uuid, sor_id))
+    }
+}
+
+/// FK Organisation re-registers a unit by making a new one and setting the old one INAKTIV; the
+/// two share the name, and usually the parent (a unit moved to another department keeps only the
+/// name). Such an INAKTIV unit is the same service as its active successor, so it does not
+/// compete with it for SOR entities. The successor is the one active unit with the same name
+/// under the same parent, else the one active unit with that name in the whole municipality;
+/// with two or more candidates it is unknown.
+fn link_successors(org: &mut [OrgView]) {
+    fn unique<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Option<usize>>, k: K, i: usize) {
+        m.entry(k).and_modify(|v| *v = None).or_insert(Some(i));
+    }
+    let mut under_parent: HashMap<(Option<usize>, &str), Option<usize>> = HashMap::new();
+    let mut anywhere: HashMap<&str, Option<usize>> = HashMap::new();
+    for (i, o) in org.iter().enumerate() {
+        if o.active && !o.name.folded.is_empty() {
+            unique(&mut under_parent, (o.parent, o.name.folded.as_str()), i);
+            unique(&mut anywhere, o.name.folded.as_str(), i);
+        }
+    }
+    let successors: Vec<Option<usize>> = org
+        .iter()
+        .map(|o| {
+            if o.active || o.name.folded.is_empty() {
+                return None;
+            }
+            let name = o.name.folded.as_str();
+            match under_parent.get(&(o.parent, name)) {
+                Some(s) => *s,
+                None => anywhere.get(name).copied().flatten(),
+            }
+        })
+        .collect();
+    for (o, s) in org.iter_mut().zip(successors) {
+        o.successor = s;
     }
 }
 

@@ -7,7 +7,8 @@ use crate::score::{
     candidates, fmt_score, linked_ancestor, score_pair, LinkState, Scored, DECISIVE,
 };
 use crate::update::{material_changes, municipality_words};
-use crate::{MatchInput, MatchOutput, MatchStats};
+use crate::weights::PairFeatures;
+use crate::{Candidate, LinkFeatures, MatchInput, MatchOutput, MatchStats};
 use sorkomp_model::{
     Contribution, Explanation, NewSorUnit, OrgStatus, ProposalDraft, ProposalKind, RunnerUp,
     SorLevel,
@@ -33,6 +34,8 @@ struct LinkFinding {
     contributions: Vec<Contribution>,
     runner_up: Option<(usize, f64)>,
     summary: String,
+    /// The agreement levels of a scored link (None for decisive evidence).
+    features: Option<PairFeatures>,
 }
 
 pub struct Engine<'a> {
@@ -195,6 +198,7 @@ impl<'a> Engine<'a> {
                         }],
                         runner_up: None,
                         summary,
+                        features: None,
                     });
                 }
             }
@@ -218,6 +222,7 @@ impl<'a> Engine<'a> {
                     detail: detail.clone(),
                 }],
                 runner_up: None,
+                features: None,
                 summary: format!(
                     "Kobl '{}' til SOR '{}': {detail}.",
                     self.ctx.org[root].u.name, self.ctx.sor[owner].e.name
@@ -241,8 +246,10 @@ impl<'a> Engine<'a> {
         for round in 0..MAX_ROUNDS {
             self.rounds = round + 1;
             let mut rows: Vec<(usize, Vec<Scored>)> = Vec::new();
-            // SOR entity -> (best active claimant, its score, second active score, best INAKTIV score).
-            let mut column: HashMap<usize, (usize, f64, f64, f64)> = HashMap::new();
+            // SOR entity -> (best active claimant, its score, second active score).
+            let mut column: HashMap<usize, (usize, f64, f64)> = HashMap::new();
+            // SOR entity -> INAKTIV units that fit it, with their scores.
+            let mut inactive_claims: HashMap<usize, Vec<(usize, f64)>> = HashMap::new();
             for o in 0..self.ctx.org.len() {
                 if self.links.org_to_sor.contains_key(&o) || Some(o) == self.ctx.org_root {
                     continue;
@@ -253,16 +260,20 @@ impl<'a> Engine<'a> {
                 }
                 let active = self.ctx.org[o].active;
                 for sc in &row {
+                    if !active {
+                        inactive_claims
+                            .entry(sc.sor)
+                            .or_default()
+                            .push((o, sc.score));
+                        continue;
+                    }
                     let e = column.entry(sc.sor).or_insert((
                         usize::MAX,
                         f64::NEG_INFINITY,
                         f64::NEG_INFINITY,
-                        f64::NEG_INFINITY,
                     ));
-                    if !active {
-                        e.3 = e.3.max(sc.score);
-                    } else if sc.score > e.1 {
-                        *e = (o, sc.score, e.1, e.3);
+                    if sc.score > e.1 {
+                        *e = (o, sc.score, e.1);
                     } else if sc.score > e.2 {
                         e.2 = sc.score;
                     }
@@ -279,8 +290,14 @@ impl<'a> Engine<'a> {
                 let row_gap = runner.map_or(f64::INFINITY, |r| top.score - r.1);
                 let col = column[&top.sor];
                 // Another active unit must trail by the margin; an INAKTIV unit that fits the SOR
-                // entity better means the entity is its (to be closed), not this unit's.
-                let col_ok = col.0 == *o && top.score - col.2 >= LINK_MARGIN && col.3 < top.score;
+                // entity as well means the entity is its (to be closed), not this unit's, unless
+                // this unit is its re-registered successor.
+                let inactive_wins = inactive_claims.get(&top.sor).is_some_and(|claims| {
+                    claims.iter().any(|&(i, score)| {
+                        score >= top.score && self.ctx.org[i].successor != Some(*o)
+                    })
+                });
+                let col_ok = col.0 == *o && top.score - col.2 >= LINK_MARGIN && !inactive_wins;
                 if top.score >= LINK_THRESHOLD && row_gap >= LINK_MARGIN && col_ok {
                     accept.push((*o, top.sor, top.score));
                 }
@@ -320,6 +337,7 @@ impl<'a> Engine<'a> {
                     contributions: top.contributions.clone(),
                     runner_up: runner,
                     summary,
+                    features: Some(top.features.clone()),
                 });
             }
         }
@@ -331,6 +349,33 @@ impl<'a> Engine<'a> {
             name: self.ctx.sor[s].e.name.clone(),
             score,
         })
+    }
+
+    /// The agreement levels of every scored link proposal: what its decision will teach.
+    pub fn link_features(&self) -> Vec<LinkFeatures> {
+        self.findings
+            .iter()
+            .filter_map(|f| {
+                Some(LinkFeatures {
+                    org_uuid: self.ctx.org[f.o].u.uuid.clone(),
+                    sor_id: self.ctx.sor[f.s].e.sor_id.clone(),
+                    features: f.features.clone()?,
+                })
+            })
+            .collect()
+    }
+
+    /// The scored candidates of one ORG unit, best first.
+    pub fn candidates_for(&self, o: usize) -> Vec<Candidate> {
+        self.scored_row(o)
+            .into_iter()
+            .map(|sc| Candidate {
+                sor_id: self.ctx.sor[sc.sor].e.sor_id.clone(),
+                name: self.ctx.sor[sc.sor].e.name.clone(),
+                score: sc.score,
+                features: sc.features,
+            })
+            .collect()
     }
 
     pub fn link_drafts(&self) -> Vec<ProposalDraft> {
@@ -668,6 +713,7 @@ impl<'a> Engine<'a> {
                     score: top.score,
                     contributions: top.contributions.clone(),
                     runner_up: runner,
+                    features: Some(top.features.clone()),
                     summary: format!(
                         "Kobl '{}' til SOR '{}' (score {}).",
                         self.ctx.org[o].u.name,
@@ -688,6 +734,7 @@ impl<'a> Engine<'a> {
 
     pub fn output(mut self, started: std::time::Instant) -> MatchOutput {
         let mut proposals = self.link_drafts();
+        let link_features = self.link_features();
         proposals.extend(self.create_drafts());
         proposals.extend(self.delete_drafts());
         proposals.extend(self.update_drafts());
@@ -749,6 +796,7 @@ impl<'a> Engine<'a> {
         };
         MatchOutput {
             proposals,
+            link_features,
             notes: self.ctx.notes,
             stats,
         }

@@ -2,7 +2,8 @@
 //! (link, create, delete, update).
 //!
 //! Pure: no I/O, no clock for business dates (`today` comes in), no Tauri. The store and the
-//! API crate call [`run`], [`rescore_unit`], [`pair_features`] and [`learn`].
+//! API crate call [`run`], [`rescore_unit`], [`candidates_for_unit`], [`pair_features`] and
+//! [`learn`].
 //!
 //! Method: normalise names and addresses ([`normalize`]); find the municipality's SOR subtree
 //! from the CVR; take decisive evidence first (SOR code carried in ORG, equal own EAN, ORG root
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use sorkomp_model::{KleRule, OrgUnit, ProposalDraft, SorEntity};
 
 pub use kle::{covers, default_kle_rules};
-pub use weights::{learn, Decision, Field, LevelCounts, PairFeatures, Weights};
+pub use weights::{learn, level_label, Decision, Field, LevelCounts, PairFeatures, Weights};
 
 /// A link the administrator approved or made by hand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,10 +75,29 @@ pub struct MatchStats {
     pub elapsed_ms: f64,
 }
 
+/// The agreement levels of one scored link proposal, kept so that its decision can teach.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkFeatures {
+    pub org_uuid: String,
+    pub sor_id: String,
+    pub features: PairFeatures,
+}
+
+/// One SOR entity scored against an ORG unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub sor_id: String,
+    pub name: String,
+    pub score: f64,
+    pub features: PairFeatures,
+}
+
 /// What a run proposes, what it could not judge, and its numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchOutput {
     pub proposals: Vec<ProposalDraft>,
+    /// Field levels of the scored (not decisive) link proposals.
+    pub link_features: Vec<LinkFeatures>,
     /// In Danish: what could not be judged and why.
     pub notes: Vec<String>,
     pub stats: MatchStats,
@@ -99,6 +119,17 @@ pub fn rescore_unit(input: &MatchInput, org_uuid: &str) -> Vec<ProposalDraft> {
         return Vec::new();
     };
     engine.drafts_for_unit(o)
+}
+
+/// The SOR entities one ORG unit is compared with after blocking, scored and best first, given
+/// the links in the input (for manual linking and for checking what learnt weights do).
+/// Empty when the unit is unknown.
+pub fn candidates_for_unit(input: &MatchInput, org_uuid: &str) -> Vec<Candidate> {
+    let engine = engine::Engine::new(input);
+    match engine.ctx.org_by_uuid.get(org_uuid) {
+        Some(&o) => engine.candidates_for(o),
+        None => Vec::new(),
+    }
 }
 
 /// The per-field agreement levels of one pair, given the links in the input, so the store can

@@ -34,6 +34,16 @@ impl Field {
             Field::Contact => "contact",
         }
     }
+    /// The agreement levels of the field, strongest agreement first.
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Field::Name => &["exact", "high", "partial", "none", "missing"],
+            Field::Address => &["exact", "building", "street", "differ", "missing"],
+            Field::KleType => &["agree", "disagree", "unknown"],
+            Field::Parent => &["parent", "ancestor", "conflict", "unknown"],
+            Field::Contact => &["agree", "disagree", "missing"],
+        }
+    }
     /// Danish label for explanations.
     pub fn label(self) -> &'static str {
         match self {
@@ -127,20 +137,23 @@ impl Default for Weights {
 impl Weights {
     /// Log-odds weight of a level; 0 for a level the table does not know.
     pub fn weight(&self, field: Field, level: &str) -> f64 {
-        let Some(levels) = self.fields.get(&field) else {
-            return 0.0;
-        };
-        let Some(c) = levels.get(level) else {
-            return 0.0;
-        };
+        self.probabilities(field, level)
+            .map_or(0.0, |(pm, pu)| (pm / pu).ln())
+    }
+
+    /// (P(level | match), P(level | non-match)) of a level: its m and u probabilities. None for
+    /// a level the table does not know or a field without counts.
+    pub fn probabilities(&self, field: Field, level: &str) -> Option<(f64, f64)> {
+        let levels = self.fields.get(&field)?;
+        let c = levels.get(level)?;
         let sum_m: f64 = levels.values().map(|c| c.m.max(0.0)).sum();
         let sum_u: f64 = levels.values().map(|c| c.u.max(0.0)).sum();
         if sum_m <= 0.0 || sum_u <= 0.0 {
-            return 0.0;
+            return None;
         }
         let pm = (c.m.max(0.0) + 0.01) / (sum_m + 0.01);
         let pu = (c.u.max(0.0) + 0.01) / (sum_u + 0.01);
-        (pm / pu).ln()
+        Some((pm, pu))
     }
 
     fn add(&mut self, field: Field, level: &str, approved: bool) {
@@ -155,6 +168,30 @@ impl Weights {
         } else {
             c.u += 1.0;
         }
+    }
+}
+
+/// Danish label of an agreement level, for the table of what was learnt.
+pub fn level_label(field: Field, level: &str) -> &'static str {
+    match (field, level) {
+        (Field::Name, "exact") => "ens (efter normalisering)",
+        (Field::Name, "high") => "næsten ens (stavefejl, endelser)",
+        (Field::Name, "partial") => "delvist ens (fælles ord)",
+        (Field::Name, "none") => "forskellige",
+        (Field::Address, "exact") => "samme adresse",
+        (Field::Address, "building") => "samme bygning",
+        (Field::Address, "street") => "samme vej",
+        (Field::Address, "differ") => "forskellige",
+        (Field::KleType, "agree") => "KLE svarer til SOR-typen",
+        (Field::KleType, "disagree") => "KLE svarer ikke til SOR-typen",
+        (Field::Parent, "parent") => "overordnede enheder er koblet",
+        (Field::Parent, "ancestor") => "en højere enhed er koblet",
+        (Field::Parent, "conflict") => "koblet til en anden gren",
+        (Field::Contact, "agree") => "samme telefon/e-mail",
+        (Field::Contact, "disagree") => "forskellig telefon/e-mail",
+        (_, "missing") => "mangler",
+        (_, "unknown") => "kan ikke afgøres",
+        _ => "ukendt niveau",
     }
 }
 
@@ -232,6 +269,20 @@ mod tests {
         assert!(
             a("exact") > a("building") && a("building") > a("street") && a("street") > a("differ")
         );
+        for f in Field::ALL {
+            let mut shipped: Vec<&str> = w.fields[&f].keys().map(String::as_str).collect();
+            let mut listed = f.levels().to_vec();
+            shipped.sort_unstable();
+            listed.sort_unstable();
+            assert_eq!(shipped, listed, "{f:?}: every shipped level is listed once");
+            for l in f.levels() {
+                assert_ne!(
+                    level_label(f, l),
+                    "ukendt niveau",
+                    "{f:?} {l} has a Danish label"
+                );
+            }
+        }
         assert_eq!(
             w.weight(Field::Name, "no-such-level"),
             0.0,

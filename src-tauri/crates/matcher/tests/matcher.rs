@@ -1,8 +1,8 @@
 //! Behaviour of a whole run on small hand-made municipalities.
 
 use sorkomp_matcher::{
-    default_kle_rules, learn, pair_features, rescore_unit, run, Decision, ExistingLink, MatchInput,
-    Weights,
+    candidates_for_unit, default_kle_rules, learn, pair_features, rescore_unit, run, Decision,
+    ExistingLink, Field, MatchInput, Weights,
 };
 use sorkomp_model::{
     Address, AddressRole, KleTask, OrgAddress, OrgStatus, OrgUnit, ProposalDraft, ProposalKind,
@@ -537,4 +537,236 @@ fn rescoring_one_unit_and_learning_from_decisions() {
         ],
     );
     assert_ne!(learnt, weights, "decisions change the weights");
+}
+
+fn inactive(mut u: OrgUnit) -> OrgUnit {
+    u.status = OrgStatus::Inaktiv;
+    u
+}
+
+#[test]
+fn an_inactive_unit_keeps_its_sor_entity_from_others_but_not_from_its_successor() {
+    // The general rule: a SOR entity whose best fit is an INAKTIV ORG unit belongs to that unit
+    // and is proposed closed, however well an active unit also fits, unless the active unit is
+    // the INAKTIV one re-registered (same name; same parent, or the only active unit so named).
+    let (s, base) = world();
+    let evig_sor = "100000003000016003";
+    let cases: Vec<(&str, Vec<OrgUnit>, bool)> = vec![
+        (
+            "INAKTIV twin under the same parent (re-registered)",
+            vec![inactive(org(
+                "evig-old",
+                Some("forv"),
+                "Plejecenter Evigglad",
+                Some("Byvej 12, 1234 Korsbæk"),
+                &["27.42.04"],
+            ))],
+            true,
+        ),
+        (
+            "INAKTIV twin moved from another department",
+            vec![
+                org("andet", Some("root"), "Social og Arbejde", None, &[]),
+                inactive(org(
+                    "evig-old",
+                    Some("andet"),
+                    "Plejecenter Evigglad",
+                    Some("Byvej 12, 1234 Korsbæk"),
+                    &["27.42.04"],
+                )),
+            ],
+            true,
+        ),
+        (
+            "INAKTIV unit with another name at the same place, fitting better",
+            vec![inactive(org(
+                "evig-old",
+                Some("forv"),
+                "Evigglad",
+                Some("Byvej 12, 1234 Korsbæk"),
+                &["27.42.04"],
+            ))],
+            false,
+        ),
+    ];
+    for (case, extra, linked) in cases {
+        let mut o = base.clone();
+        // The active unit fits a little less well: its address lacks the house number's match.
+        o[2].addresses[0].text = "Byvej 14, 1234 Korsbæk".into();
+        o.extend(extra);
+        let out = run_with(&s, &o, CVR, &none());
+        let link = find(
+            &out.proposals,
+            ProposalKind::Link,
+            Some("evig"),
+            Some(evig_sor),
+        );
+        let delete = find(&out.proposals, ProposalKind::Delete, None, Some(evig_sor));
+        assert_eq!(link.is_some(), linked, "{case}: link proposed");
+        assert_eq!(
+            delete.is_some(),
+            !linked,
+            "{case}: the SOR unit is proposed closed exactly when it is not linked"
+        );
+    }
+}
+
+fn input_with<'a>(
+    o: &'a [OrgUnit],
+    s: &'a [SorEntity],
+    rules: &'a [sorkomp_model::KleRule],
+    weights: &'a Weights,
+) -> MatchInput<'a> {
+    MatchInput {
+        municipality_cvr: CVR,
+        today: TODAY,
+        org_units: o,
+        sor: s,
+        links: &[],
+        rejected_pairs: &[],
+        rejected_creates: &[],
+        kept_sor: &[],
+        kle_rules: rules,
+        weights,
+    }
+}
+
+fn with_phone(mut u: OrgUnit, phone: &str) -> OrgUnit {
+    u.addresses.push(OrgAddress {
+        role: AddressRole::Telefon,
+        role_title: "Telefon".into(),
+        text: phone.into(),
+        parsed: None,
+    });
+    u
+}
+
+#[test]
+fn decisions_teach_weights_that_rank_a_held_out_pair_better() {
+    // Training: 30 pairs in the same house with partly equal names that the administrator
+    // rejected (a different unit in the same building), and 30 pairs with partly equal names,
+    // different addresses and the same phone that were approved (units that moved).
+    // Held out: a workshop that moved; its SOR twin has the old address and the same phone, while
+    // a cafe with a partly equal name is at the new address.
+    let (mut s, mut o) = world();
+    let inst = "100000002000016002";
+    let unit = |id: String, name: String, street: &str, no: String, phone: Option<&str>| {
+        let mut e = sor(
+            &id,
+            SorLevel::Unit,
+            Some(inst),
+            &name,
+            "554881000005108",
+            Some(addr(street, &no, "1234")),
+        );
+        e.phone = phone.map(str::to_string);
+        e
+    };
+    let mut training: Vec<(String, String, bool)> = Vec::new();
+    for i in 0..30 {
+        let same_house = format!("2000000{i:02}000016001");
+        s.push(unit(
+            same_house.clone(),
+            format!("Kastanje{i} Kontor"),
+            "Lysvej",
+            format!("{}", i + 1),
+            None,
+        ));
+        o.push(org(
+            &format!("same{i}"),
+            Some("forv"),
+            &format!("Kastanje{i} Værksted"),
+            Some(&format!("Lysvej {}, 1234 Korsbæk", i + 1)),
+            &[],
+        ));
+        training.push((format!("same{i}"), same_house, false));
+        let moved = format!("3000000{i:02}000016001");
+        let phone = format!("7070{i:04}");
+        s.push(unit(
+            moved.clone(),
+            format!("Bøg{i} Snedkeri"),
+            "Gammel Vej",
+            format!("{}", i + 1),
+            Some(&phone),
+        ));
+        o.push(with_phone(
+            org(
+                &format!("moved{i}"),
+                Some("forv"),
+                &format!("Bøg{i} Træværksted"),
+                Some(&format!("Ny Vej {}, 1234 Korsbæk", i + 1)),
+                &[],
+            ),
+            &phone,
+        ));
+        training.push((format!("moved{i}"), moved, true));
+    }
+    let (truth, decoy) = ("400000001000016001", "400000002000016001");
+    s.push(unit(
+        truth.into(),
+        "Bøgehuset Snedkeri".into(),
+        "Engvej",
+        "9".into(),
+        Some("66554433"),
+    ));
+    s.push(unit(
+        decoy.into(),
+        "Bøgehuset Café".into(),
+        "Skovvej",
+        "3".into(),
+        None,
+    ));
+    o.push(with_phone(
+        org(
+            "held-out",
+            Some("forv"),
+            "Bøgehuset Værksted",
+            Some("Skovvej 3, 1234 Korsbæk"),
+            &[],
+        ),
+        "66554433",
+    ));
+
+    let rules = default_kle_rules();
+    let prior = Weights::default();
+    let input = |w| input_with(&o, &s, &rules, w);
+    let ranking = |w| -> Vec<String> {
+        candidates_for_unit(&input(w), "held-out")
+            .into_iter()
+            .map(|c| c.sor_id)
+            .collect()
+    };
+    let before = ranking(&prior);
+    assert_eq!(
+        before.first().map(String::as_str),
+        Some(decoy),
+        "with the shipped weights the cafe at the same address ranks first: {before:?}"
+    );
+
+    let decisions: Vec<Decision> = training
+        .iter()
+        .map(|(org_uuid, sor_id, approved)| Decision {
+            features: pair_features(&input(&prior), org_uuid, sor_id).expect("a known pair"),
+            approved: *approved,
+        })
+        .collect();
+    let learnt = learn(&prior, &decisions);
+    assert!(
+        learnt.weight(Field::Address, "exact") < prior.weight(Field::Address, "exact"),
+        "rejected same-address pairs make a shared address count less"
+    );
+    assert!(
+        learnt.weight(Field::Address, "differ") > prior.weight(Field::Address, "differ"),
+        "approved moved units make a different address count against less"
+    );
+    assert!(
+        learnt.weight(Field::Contact, "agree") > prior.weight(Field::Contact, "agree"),
+        "approved pairs with the same phone make a shared phone count more"
+    );
+    let after = ranking(&learnt);
+    assert_eq!(
+        after.first().map(String::as_str),
+        Some(truth),
+        "after learning the moved workshop with the same phone ranks first: {after:?}"
+    );
 }

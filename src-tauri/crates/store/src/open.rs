@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_decisions.sql"),
     include_str!("../migrations/0003_outbox.sql"),
+    include_str!("../migrations/0004_learning.sql"),
 ];
 
 /// The schema version this build creates and understands.

@@ -495,10 +495,72 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Keeps the field levels (JSON) of open link proposals, keyed by (org_uuid, sor_id). A
+    /// decided proposal's levels are never changed: they are what its decision taught.
+    pub fn record_link_features(&mut self, rows: &[(String, String, String)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare(
+                "INSERT INTO proposal_features(proposal_id, features)
+                 SELECT id, ?3 FROM proposal WHERE kind = 'link' AND status = 'new' AND org_uuid = ?1 AND sor_id = ?2
+                 ON CONFLICT(proposal_id) DO UPDATE SET features = excluded.features",
+            )?;
+            for (org, sor, features) in rows {
+                stmt.execute(params![org, sor, features])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// (approved, field levels as JSON) of every decided link proposal whose levels were kept.
+    pub fn link_decisions(&self) -> Result<Vec<(bool, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.status = 'approved', f.features FROM proposal p JOIN proposal_features f ON f.proposal_id = p.id
+             WHERE p.kind = 'link' AND p.status IN ('approved', 'rejected') ORDER BY p.id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Stores the weights learnt from the decisions (setting `weights`) and logs the change
+    /// (source `matcher`) in one transaction.
+    pub fn set_learnt_weights(
+        &mut self,
+        weights_json: &str,
+        summary: &str,
+        before: Option<&str>,
+        after: &str,
+        now: &str,
+        who: &str,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO setting(key, value) VALUES ('weights', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [weights_json],
+        )?;
+        append(
+            &tx,
+            &NewLogEntry {
+                at: now,
+                source: "matcher",
+                who,
+                action: "learn_weights",
+                entity_kind: "setting",
+                entity_id: "weights",
+                summary,
+                before,
+                after: Some(after),
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn kle_rules(&self) -> Result<Vec<KleRule>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT kle_prefix, sor_type_code, label FROM kle_rule ORDER BY kle_prefix")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT kle_prefix, sor_type_code, label FROM kle_rule ORDER BY position, kle_prefix",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok(KleRule {
                 kle_prefix: r.get(0)?,
@@ -514,10 +576,10 @@ impl Store {
         let before = serde_json::to_string(&self.kle_rules()?)?;
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM kle_rule", [])?;
-        for r in rules {
+        for (position, r) in rules.iter().enumerate() {
             tx.execute(
-                "INSERT INTO kle_rule(kle_prefix, sor_type_code, label) VALUES (?1, ?2, ?3)",
-                params![r.kle_prefix, r.sor_type_code, r.label],
+                "INSERT INTO kle_rule(kle_prefix, sor_type_code, label, position) VALUES (?1, ?2, ?3, ?4)",
+                params![r.kle_prefix, r.sor_type_code, r.label, position as i64],
             )?;
         }
         let after = serde_json::to_string(rules)?;
