@@ -208,6 +208,22 @@ impl Window {
             .map_err(|e| err(&format!("signalling {id}"), e))
     }
 
+    /// Choose an option of a `<select>` and fire its `change` event, as picking it does.
+    pub async fn choose(&self, id: &str, value: &str) -> Result<(), String> {
+        let select = self.wait_testid(id).await?;
+        self.client
+            .execute(
+                "const el = arguments[0]; el.value = arguments[1]; el.dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![
+                    serde_json::to_value(&select).map_err(|e| err("passing an element", e))?,
+                    serde_json::Value::String(value.to_string()),
+                ],
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| err(&format!("choosing {value} in {id}"), e))
+    }
+
     pub async fn exists(&self, css: &str) -> Result<bool, String> {
         self.client
             .find_all(Locator::Css(css))
@@ -275,6 +291,14 @@ impl Window {
     }
 
     pub async fn screenshot(&self, dir: &Path, name: &str) -> Result<(), String> {
+        // Let the page paint what the DOM already holds: two animation frames.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
+                vec![],
+            )
+            .await
+            .map_err(|e| err("waiting for the page to paint", e))?;
         let png = self
             .client
             .screenshot()

@@ -241,6 +241,149 @@ async fn review_flow(w: &Window, shots: &Path) -> Result<(), String> {
     Ok(())
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn creating_undoing_keeping_and_bulk_approving_in_the_window() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = demo_store(dir.path());
+    let driver = Driver::start(&db, dir.path()).await;
+    let window = driver.open_window(&app_binary()).await;
+    let shots = artifacts_dir();
+
+    let result = worklist_flow(&window, &shots).await;
+    window.close().await;
+    driver.stop();
+    if let Err(message) = result {
+        panic!("{message}");
+    }
+
+    // What the window did is in the store: the undo is logged with who did it, and the edited
+    // create approval's worklist item was withdrawn by the undo.
+    let api = reopen_after_exit(&db);
+    let log = api
+        .log(&sorkomp_api::LogQuery::default())
+        .expect("the log reads");
+    assert!(
+        log.iter().any(|e| e.action == "undo" && e.who == "E2E-test"),
+        "the undo in the window is logged with the user's name"
+    );
+    let outbox = api.outbox(None).expect("the worklist reads");
+    assert!(
+        outbox.iter().any(|o| o.title.contains(EDITED_NAME)
+            && o.status == sorkomp_api::OutboxStatus::Withdrawn),
+        "the undone creation's worklist item is withdrawn: {outbox:?}"
+    );
+}
+
+/// The store, once the closed app has let go of it (its lock file is released when it exits).
+fn reopen_after_exit(db: &Path) -> Api {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        match Api::open(db) {
+            Ok(api) => return api,
+            Err(e) if e.code == "db_locked" && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100))
+            }
+            Err(e) => panic!("the store opens again after the window closed: {e:?}"),
+        }
+    }
+}
+
+/// The name typed into the OPRET dialog instead of the proposed one.
+const EDITED_NAME: &str = "Genoptræning E2E-rettet";
+
+async fn worklist_flow(w: &Window, shots: &Path) -> Result<(), String> {
+    w.set_input("who", "E2E-test").await?;
+    w.click("nav-new").await?;
+
+    // OPRET opens the SOR fields for editing; the edited name is what the worklist asks for.
+    w.choose("filter-kind", "create").await?;
+    let create = w
+        .attr_of("[data-testid=proposal-card][data-kind=create]", "data-proposal-id")
+        .await?;
+    w.click_css(&format!(
+        "[data-testid=view-new] [data-proposal-id='{create}'] [data-testid=approve]"
+    ))
+    .await?;
+    w.wait_testid("create-dialog").await?;
+    w.screenshot(shots, "1c-opret-rediger").await?;
+    w.set_input("create-name", "").await?;
+    w.click("create-confirm").await?;
+    // An empty name is refused with a message, and the dialog stays open.
+    w.wait_xpath("//*[@data-testid='create-error'][string-length(normalize-space(.)) > 0]")
+        .await?;
+    w.set_input("create-name", EDITED_NAME).await?;
+    w.click("create-confirm").await?;
+    w.wait_status_containing(&format!("#{create} er godkendt")).await?;
+
+    w.click("nav-worklist").await?;
+    w.wait_text(&format!(
+        "//*[@data-testid='worklist-row'][contains(., '{EDITED_NAME}')]"
+    ))
+    .await?;
+    w.screenshot(shots, "8-arbejdsliste").await?;
+
+    // Fortryd from Godkendte forslag: the proposal is new again.
+    w.click("nav-approved").await?;
+    w.click_css(&format!(
+        "[data-testid=view-approved] [data-proposal-id='{create}'] [data-testid=undo]"
+    ))
+    .await?;
+    w.wait_status_containing("fortrudt").await?;
+    w.click("nav-new").await?;
+    w.wait_css(&format!("[data-testid=view-new] [data-proposal-id='{create}']"))
+        .await?;
+
+    // KUN I SOR on a delete proposal: the unit is listed in its own view.
+    w.choose("filter-kind", "delete").await?;
+    let delete = w
+        .attr_of("[data-testid=proposal-card][data-kind=delete]", "data-proposal-id")
+        .await?;
+    w.click_css(&format!(
+        "[data-testid=view-new] [data-proposal-id='{delete}'] [data-testid=only-in-sor]"
+    ))
+    .await?;
+    w.wait_testid("only-in-sor-dialog").await?;
+    w.set_input("only-in-sor-reason", "Teknisk lokationsnummer").await?;
+    w.click("only-in-sor-confirm").await?;
+    w.wait_status_containing("kun i SOR").await?;
+    w.click("nav-only").await?;
+    w.wait_css("[data-testid=only-in-sor-row]").await?;
+    w.screenshot(shots, "9-kun-i-sor").await?;
+
+    // Bulk approval: the preview says how many, and exactly that many leave the queue.
+    w.click("nav-new").await?;
+    w.choose("filter-kind", "all").await?;
+    let before = w.count("count-new").await?;
+    w.click("bulk-open").await?;
+    w.set_input("bulk-min-score", "-1000").await?;
+    w.click("bulk-preview").await?;
+    w.wait_css("[data-testid=bulk-item]").await?;
+    w.screenshot(shots, "1d-godkend-flere").await?;
+    let previewed = w.count("bulk-confirm").await?;
+    if previewed != before {
+        return Err(format!(
+            "the preview lists {previewed} proposals, but {before} are new and all score above -1000"
+        ));
+    }
+    w.click("bulk-confirm").await?;
+    w.wait_status_containing(&format!("{previewed} forslag er godkendt"))
+        .await?;
+    w.wait_count("count-new", 0).await?;
+
+    // The log offers undo on decisions, and the other views draw.
+    w.click("nav-log").await?;
+    w.wait_css("[data-testid=log-undo]").await?;
+    w.click("nav-settings").await?;
+    w.wait_css("[data-testid=kle-row]").await?;
+    w.screenshot(shots, "10-indstillinger").await?;
+    w.click("nav-quality").await?;
+    w.wait_xpath("//*[@data-testid='quality-summary'][string-length(normalize-space(.)) > 0]")
+        .await?;
+    w.screenshot(shots, "11-klargoer-data").await?;
+    w.no_alert().await?;
+    Ok(())
+}
+
 /// `dd.mm.åååå tt:mm` at the start of `text`.
 fn starts_with_danish_time(text: &str) -> bool {
     let pattern = "dd.dd.dddd dd:dd";

@@ -9,9 +9,13 @@ import type { AppContext, View } from "./views/context";
 import { DataViews } from "./views/data";
 import { LogView } from "./views/log";
 import { ManualView } from "./views/manual";
+import { QualityView } from "./views/quality";
 import { QueueView } from "./views/queue";
+import { SettingsView } from "./views/settings";
+import { SyncArea } from "./views/sync";
+import { OnlyInSorView, WorklistView } from "./views/worklist";
 
-type ViewId = "new" | "approved" | "rejected" | "manual" | "sor" | "org" | "log";
+type ViewId = "new" | "approved" | "rejected" | "manual" | "sor" | "org" | "log" | "worklist" | "only" | "quality" | "settings";
 
 const MENU: Array<{ id: ViewId; title: string }> = [
   { id: "new", title: "Nye forslag" },
@@ -21,6 +25,10 @@ const MENU: Array<{ id: ViewId; title: string }> = [
   { id: "sor", title: "SOR-data" },
   { id: "org", title: "STS-Org-data" },
   { id: "log", title: "Log over ændringer" },
+  { id: "worklist", title: "Arbejdsliste til SOR" },
+  { id: "only", title: "Kun i SOR" },
+  { id: "quality", title: "Klargør data i FK" },
+  { id: "settings", title: "Indstillinger" },
 ];
 
 const root = document.getElementById("app")!;
@@ -52,7 +60,12 @@ const views: Record<ViewId, View> = {
   sor: data.sor,
   org: data.org,
   log: new LogView(ctx),
+  worklist: new WorklistView(ctx),
+  only: new OnlyInSorView(ctx),
+  quality: new QualityView(ctx),
+  settings: new SettingsView(ctx),
 };
+const sync = new SyncArea(ctx);
 
 let current: ViewId = "new";
 
@@ -112,6 +125,7 @@ function buildShell(): void {
         h("h1", {}, "SOR-komponent"),
         municipality,
         h("span", { class: "spacer" }),
+        sync.element,
         h("label", {}, "Bruger", who),
       ),
       h("nav", { class: "menu", "aria-label": "Visninger" }, list),
@@ -122,4 +136,5 @@ function buildShell(): void {
 
 buildShell();
 void refreshCounts().catch((error) => ctx.fail(error));
+void sync.refresh().catch((error) => ctx.fail(error));
 void show(current);

@@ -8,6 +8,8 @@ export interface Column<T> {
   /** A CSS grid track, e.g. "2fr" or "140px". */
   width: string;
   value: (row: T) => string;
+  /** Draws the cell itself (a toggle, a button); `value` stays its text for the tooltip. */
+  cell?: (row: T) => Node;
 }
 
 export interface TableOptions<T> {
@@ -48,7 +50,7 @@ export class DataTable<T> {
     const { onSelect, key } = this.options;
     const cells = this.options.columns.map((c) => {
       const text = c.value(row);
-      return h("span", { role: "cell", title: text }, text);
+      return h("span", { role: "cell", title: text }, c.cell ? c.cell(row) : text);
     });
     const el = h("div", { class: "trow", role: "row", testid: this.options.rowTestid }, ...cells);
     el.style.gridTemplateColumns = template;

@@ -1,8 +1,10 @@
-// Log over ændringer: every event with time, source, who and what; export to CSV or JSON.
+// Log over ændringer: every event with time, source, who, what and before/after; filters by
+// date range, unit, source and text; undo of decisions; export to CSV, XLSX or JSON.
 
-import type { ChangeSource, ExportFormat, LogEntry } from "../platform";
+import type { ChangeSource, ExportFormat, LogRow } from "../platform";
 import * as platform from "../platform";
 import { ENTITY_LABEL, formatCount, formatDanishDateTime, label, SOURCE_LABEL } from "../logic/format";
+import { askReason } from "../ui/ask";
 import { h, replace } from "../ui/dom";
 import { DataTable } from "../ui/table";
 import type { AppContext, View } from "./context";
@@ -11,9 +13,12 @@ import type { AppContext, View } from "./context";
 const LOG_LIMIT = 200_000;
 
 export class LogView implements View {
-  private readonly table: DataTable<LogEntry>;
+  private readonly table: DataTable<LogRow>;
   private readonly summary = h("span", { class: "status", testid: "log-summary", "aria-live": "polite" });
   private readonly search = h("input", { type: "search", testid: "log-search", placeholder: "Søg i log", "aria-label": "Søg i log" });
+  private readonly unit = h("input", { type: "search", testid: "log-unit", placeholder: "Enhed (ORG-uuid eller SOR-id)", "aria-label": "Enhed" });
+  private readonly from = h("input", { type: "date", testid: "log-from", "aria-label": "Fra dato" });
+  private readonly to = h("input", { type: "date", testid: "log-to", "aria-label": "Til dato" });
   private readonly source = h(
     "select",
     { testid: "log-source", "aria-label": "Kilde" },
@@ -24,55 +29,80 @@ export class LogView implements View {
   readonly element: HTMLElement;
 
   constructor(private readonly ctx: AppContext) {
-    this.table = new DataTable<LogEntry>({
+    this.table = new DataTable<LogRow>({
       testid: "log-table",
       rowTestid: "log-row",
       label: "Log over ændringer",
       columns: [
-        { title: "Tid", width: "140px", value: (e) => formatDanishDateTime(e.at) },
-        { title: "Kilde", width: "130px", value: (e) => label(SOURCE_LABEL, e.source) },
-        { title: "Hvem", width: "120px", value: (e) => e.who },
-        { title: "Hvad", width: "1fr", value: (e) => e.summary },
-        { title: "Enhed", width: "220px", value: (e) => `${label(ENTITY_LABEL, e.entity_kind)} ${e.entity_id}` },
+        { title: "Tid", width: "140px", value: (r) => formatDanishDateTime(r.entry.at) },
+        { title: "Kilde", width: "120px", value: (r) => label(SOURCE_LABEL, r.entry.source) },
+        { title: "Hvem", width: "110px", value: (r) => r.entry.who },
+        { title: "Hvad", width: "2fr", value: (r) => r.entry.summary },
+        { title: "Før → efter", width: "1fr", value: (r) => (r.entry.before || r.entry.after ? `${r.entry.before ?? "–"} → ${r.entry.after ?? "–"}` : "") },
+        { title: "Enhed", width: "200px", value: (r) => `${label(ENTITY_LABEL, r.entry.entity_kind)} ${r.entry.entity_id}` },
+        { title: "", width: "90px", value: (r) => (r.undoable ? "Fortryd" : ""), cell: (r) => (r.undoable ? this.undoButton(r) : document.createTextNode("")) },
       ],
     });
-    this.search.addEventListener("input", () => {
-      clearTimeout(this.timer);
-      this.timer = window.setTimeout(() => void this.refresh(), 200);
+    for (const input of [this.search, this.unit]) {
+      input.addEventListener("input", () => {
+        clearTimeout(this.timer);
+        this.timer = window.setTimeout(() => void this.refresh().catch((e) => this.ctx.fail(e)), 200);
+      });
+    }
+    for (const input of [this.source, this.from, this.to]) input.addEventListener("change", () => void this.refresh().catch((e) => this.ctx.fail(e)));
+    const exports = (["csv", "xlsx", "json"] as ExportFormat[]).map((format) => {
+      const button = h("button", { type: "button", testid: `log-export-${format}` }, `Eksportér ${format.toUpperCase()}`);
+      button.addEventListener("click", () => void this.export(format));
+      return button;
     });
-    this.source.addEventListener("change", () => void this.refresh());
-    const csv = h("button", { type: "button", testid: "log-export-csv" }, "Eksportér CSV");
-    csv.addEventListener("click", () => void this.export("csv"));
-    const json = h("button", { type: "button", testid: "log-export-json" }, "Eksportér JSON");
-    json.addEventListener("click", () => void this.export("json"));
     this.element = h(
       "section",
       { class: "view", testid: "view-log" },
       h("h2", {}, "Log over ændringer"),
-      h("div", { class: "toolbar" }, this.search, this.source, csv, json, this.summary),
+      h("div", { class: "toolbar" }, this.search, this.unit, this.source, h("label", {}, "Fra ", this.from), h("label", {}, "Til ", this.to)),
+      h("div", { class: "toolbar" }, ...exports, this.summary),
       this.table.element,
     );
   }
 
   async refresh(): Promise<void> {
-    const text = this.search.value.trim();
     const source = this.source.value;
-    const rows = await platform.log({
+    const page = await platform.logPage({
       source: source ? (source as ChangeSource) : null,
-      text: text || null,
-      from: null,
-      to: null,
+      text: this.search.value.trim() || null,
+      entity_id: this.unit.value.trim() || null,
+      action: null,
+      from: this.from.value || null,
+      to: this.to.value || null,
       limit: LOG_LIMIT,
       offset: null,
     });
-    this.table.setRows(rows);
-    replace(this.summary, `${formatCount(rows.length)} hændelser`);
+    this.table.setRows(page.rows);
+    replace(this.summary, page.total > page.rows.length ? `${formatCount(page.rows.length)} af ${formatCount(page.total)} hændelser` : `${formatCount(page.total)} hændelser`);
+  }
+
+  private undoButton(r: LogRow): HTMLElement {
+    const button = h("button", { type: "button", testid: "log-undo", title: `Fortryd: ${r.entry.summary}` }, "Fortryd");
+    button.addEventListener("click", async (ev) => {
+      ev.stopPropagation();
+      const reason = await askReason("Fortryd beslutningen", r.entry.summary, "Fortryd", "undo");
+      if (reason === undefined) return;
+      try {
+        await platform.undo(r.entry.id, reason);
+        this.ctx.notify(`Fortrudt: ${r.entry.summary}`);
+        await this.refresh();
+        await this.ctx.refreshCounts();
+      } catch (error) {
+        this.ctx.fail(error);
+      }
+    });
+    return button;
   }
 
   private async export(format: ExportFormat): Promise<void> {
     try {
       const done = await platform.exportLog(format);
-      if (done) this.ctx.notify(`Loggen er gemt i ${done.path}.`);
+      if (done) this.ctx.notify(`Loggen er gemt i ${done.path} (${formatCount(done.report.rows)} rækker).`);
     } catch (error) {
       this.ctx.fail(error);
     }

@@ -5,10 +5,14 @@ import * as platform from "../platform";
 import { compareFields, diffWords } from "../logic/diff";
 import { fold, inBand, matchesQuery, type ScoreBand } from "../logic/filter";
 import { FIELD_LABEL, formatDanishDateTime, formatScore, KIND_LABEL, label, oneLineAddress, STATUS_LABEL } from "../logic/format";
+import { askReason } from "../ui/ask";
 import { h, orUnknown, replace, type Child } from "../ui/dom";
 import { VirtualList } from "../ui/virtual-list";
 import type { AppContext, View } from "./context";
+import { showBulkApproval } from "./bulk";
+import { editNewUnit } from "./create-edit";
 import { showExplanation } from "./explanation";
+import { undoDecision } from "./undo";
 
 type Status = "new" | "approved" | "rejected";
 
@@ -101,6 +105,10 @@ export class QueueView implements View {
   private kind = "all";
   private band: ScoreBand = "all";
   private text = "";
+  /** Ids decided in this view, newest last: what U undoes. */
+  private readonly decided: number[] = [];
+  /** The fields chosen for update proposals whose boxes were touched. */
+  private readonly fields = new Map<number, Set<string>>();
   private readonly list: VirtualList<ProposalView>;
   private readonly summary = h("span", { class: "status", testid: "queue-summary", "aria-live": "polite" });
   readonly element: HTMLElement;
@@ -150,8 +158,8 @@ export class QueueView implements View {
       "section",
       { class: "view", testid: `view-${status}` },
       h("h2", {}, TITLES[status]),
-      h("div", { class: "toolbar" }, kindSelect, bandSelect, search, this.summary),
-      status === "new" ? h("div", { class: "decided" }, "Tastatur: ↑/↓ vælg · G godkend · A afvis · F forklaring") : null,
+      h("div", { class: "toolbar" }, kindSelect, bandSelect, search, status === "new" ? this.bulkButton() : null, this.summary),
+      status === "new" ? h("div", { class: "decided" }, "Tastatur: ↑/↓ vælg · G godkend · A afvis · F forklaring · U fortryd seneste") : null,
       this.list.element,
     );
   }
@@ -180,11 +188,26 @@ export class QueueView implements View {
     explain.addEventListener("click", () => showExplanation(p));
     const actions = h("div", { class: "actions" }, explain);
     if (this.status === "new") {
+      if (p.kind === "update" && p.changes.length > 1) actions.append(this.fieldChoice(p));
       const approve = h("button", { class: "primary", testid: "approve", type: "button" }, yes);
       approve.addEventListener("click", () => void this.approve(p));
       const reject = h("button", { class: "danger", testid: "reject", type: "button" }, no);
       reject.addEventListener("click", () => void this.reject(p));
       actions.append(approve, reject);
+      if (p.kind === "delete" && p.sor_id) {
+        const only = h("button", { testid: "only-in-sor", type: "button", title: "Enheden findes kun i SOR: behold den og foreslå den aldrig slettet igen" }, "KUN I SOR");
+        only.addEventListener("click", () => void this.onlyInSor(p));
+        actions.append(only);
+      }
+    } else {
+      const undo = h("button", { testid: "undo", type: "button", title: "Fortryd beslutningen: forslaget bliver nyt igen" }, "Fortryd");
+      undo.addEventListener("click", () => void this.undo(p.id));
+      actions.append(undo);
+      if (this.status === "approved" && p.kind === "link" && p.org_uuid && p.sor_id) {
+        const unlink = h("button", { class: "danger", testid: "unlink", type: "button" }, "Fjern kobling");
+        unlink.addEventListener("click", () => void this.unlink(p));
+        actions.append(unlink);
+      }
     }
     const decided =
       p.decided_at !== null
@@ -222,7 +245,7 @@ export class QueueView implements View {
   }
 
   private onKey(ev: KeyboardEvent): void {
-    if (ev.target instanceof HTMLInputElement || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.target instanceof HTMLInputElement || ev.altKey || ev.metaKey || (ev.ctrlKey && ev.key !== "z")) return;
     const p = this.shown[this.selected];
     const key = fold(ev.key);
     if (ev.key === "ArrowDown" || key === "j") this.move(1);
@@ -230,6 +253,7 @@ export class QueueView implements View {
     else if (key === "f" && p) showExplanation(p);
     else if (key === "g" && p && this.status === "new") void this.approve(p);
     else if (key === "a" && p && this.status === "new") void this.reject(p);
+    else if (key === "u" || (ev.key === "z" && ev.ctrlKey)) void this.undoLast();
     else return;
     ev.preventDefault();
   }
@@ -249,20 +273,110 @@ export class QueueView implements View {
 
   private async approve(p: ProposalView): Promise<void> {
     try {
-      const done = await platform.approve(p.id);
+      let done: ProposalView;
+      if (p.kind === "create" && p.new_unit) {
+        // The SOR fields are shown for editing before anything is approved.
+        const edited = await editNewUnit(p);
+        if (edited === null) return;
+        done = edited;
+      } else if (p.kind === "update" && this.fields.has(p.id)) {
+        const chosen = [...this.fields.get(p.id)!];
+        if (chosen.length === 0) {
+          this.ctx.notify("Vælg mindst ét felt, der skal opdateres, eller afvis forslaget.");
+          return;
+        }
+        done = await platform.approveEdited(p.id, { fields: chosen, new_unit: null });
+      } else {
+        done = await platform.approve(p.id);
+      }
+      this.decided.push(p.id);
       this.removeDecided(p.id);
-      this.ctx.notify(`${label(KIND_LABEL, done.kind)} #${done.id} er godkendt.`);
+      this.ctx.notify(`${label(KIND_LABEL, done.kind)} #${done.id} er godkendt. Tryk U for at fortryde.`);
       await this.ctx.refreshCounts();
     } catch (error) {
       this.ctx.fail(error);
     }
   }
 
+  /** Checkboxes for each field of an update: only the ticked ones are approved. */
+  private fieldChoice(p: ProposalView): HTMLElement {
+    const chosen = this.fields.get(p.id) ?? new Set(p.changes.map((c) => c.field));
+    const boxes = p.changes.map((c) => {
+      const box = h("input", { type: "checkbox", testid: `field-${c.field}`, checked: chosen.has(c.field) });
+      box.addEventListener("change", () => {
+        if (box.checked) chosen.add(c.field);
+        else chosen.delete(c.field);
+        this.fields.set(p.id, chosen);
+      });
+      return h("label", { class: "field-choice" }, box, ` ${label(FIELD_LABEL, c.field)}`);
+    });
+    return h("span", { class: "field-choices", "aria-label": "Felter der opdateres" }, ...boxes);
+  }
+
+  private async onlyInSor(p: ProposalView): Promise<void> {
+    const reason = await askReason("Kun i SOR", `${orUnknown(p.sor?.name)} (${p.sor_id})`, "KUN I SOR", "only-in-sor");
+    if (reason === undefined || !p.sor_id) return;
+    try {
+      await platform.setOnlyInSor(p.sor_id, true, reason);
+      this.removeDecided(p.id);
+      this.ctx.notify(`${orUnknown(p.sor?.name)} er markeret som "kun i SOR" og foreslås ikke slettet igen.`);
+      await this.ctx.refreshCounts();
+    } catch (error) {
+      this.ctx.fail(error);
+    }
+  }
+
+  private async unlink(p: ProposalView): Promise<void> {
+    const reason = await askReason("Fjern kobling", `${orUnknown(p.org?.name)} | ${orUnknown(p.sor?.name)}`, "Fjern kobling", "unlink");
+    if (reason === undefined) return;
+    try {
+      await platform.unlink(p.org_uuid!, p.sor_id!, reason);
+      this.ctx.notify(`Koblingen mellem ${orUnknown(p.org?.name)} og ${orUnknown(p.sor?.name)} er fjernet.`);
+      await this.refresh();
+      await this.ctx.refreshCounts();
+    } catch (error) {
+      this.ctx.fail(error);
+    }
+  }
+
+  private async undo(id: number): Promise<void> {
+    try {
+      this.ctx.notify(await undoDecision(id));
+      await this.refresh();
+      await this.ctx.refreshCounts();
+    } catch (error) {
+      this.ctx.fail(error);
+    }
+  }
+
+  /** Undo the latest decision made in this view. */
+  private async undoLast(): Promise<void> {
+    const id = this.decided.pop();
+    if (id === undefined) {
+      this.ctx.notify("Der er ingen beslutning at fortryde i denne visning.");
+      return;
+    }
+    await this.undo(id);
+  }
+
+  private bulkButton(): HTMLElement {
+    const button = h("button", { type: "button", testid: "bulk-open", title: "Godkend alle forslag over en score, efter et overblik" }, "Godkend flere …");
+    button.addEventListener("click", async () => {
+      const report = await showBulkApproval(this.kind === "all" ? null : this.kind);
+      if (report === null) return;
+      this.ctx.notify(`${report.approved} forslag er godkendt${report.skipped.length ? `; ${report.skipped.length} sprunget over` : ""}.`);
+      await this.refresh();
+      await this.ctx.refreshCounts();
+    });
+    return button;
+  }
+
   private async reject(p: ProposalView): Promise<void> {
-    const reason = await askReason(p);
+    const reason = await askReason(p.kind === "delete" ? "Behold SOR-enheden" : "Afvis forslaget", `${orUnknown(p.org?.name)} | ${orUnknown(p.sor?.name ?? p.new_unit?.name)}`, p.kind === "delete" ? "BEHOLD" : "AFVIS");
     if (reason === undefined) return;
     try {
       const done = await platform.reject(p.id, reason);
+      this.decided.push(p.id);
       this.removeDecided(p.id);
       this.ctx.notify(`${label(KIND_LABEL, done.kind)} #${done.id} er ${p.kind === "delete" ? "beholdt" : "afvist"}.`);
       await this.ctx.refreshCounts();
@@ -270,37 +384,4 @@ export class QueueView implements View {
       this.ctx.fail(error);
     }
   }
-}
-
-/** Ask for an optional reason. Resolves to the reason (null when left empty) or undefined on cancel. */
-function askReason(p: ProposalView): Promise<string | null | undefined> {
-  return new Promise((resolve) => {
-    const input = h("input", { type: "text", testid: "reject-reason", "aria-label": "Begrundelse (valgfri)", placeholder: "Begrundelse (valgfri)" });
-    input.style.width = "100%";
-    const confirm = h("button", { class: "danger", type: "submit", testid: "reject-confirm" }, p.kind === "delete" ? "BEHOLD" : "AFVIS");
-    const cancel = h("button", { type: "button", testid: "reject-cancel" }, "Fortryd");
-    const form = h(
-      "form",
-      { method: "dialog" },
-      h("h3", {}, p.kind === "delete" ? "Behold SOR-enheden" : "Afvis forslaget"),
-      h("p", {}, `${orUnknown(p.org?.name)} | ${orUnknown(p.sor?.name ?? p.new_unit?.name)}`),
-      h("label", {}, "Begrundelse (valgfri)", input),
-      h("div", { class: "toolbar" }, confirm, cancel),
-    );
-    const dialog = h("dialog", { testid: "reject-dialog", "aria-label": "Begrundelse" }, form);
-    let result: string | null | undefined;
-    form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      result = input.value.trim() || null;
-      dialog.close();
-    });
-    cancel.addEventListener("click", () => dialog.close());
-    dialog.addEventListener("close", () => {
-      dialog.remove();
-      resolve(result);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    input.focus();
-  });
 }

@@ -23,7 +23,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sorkomp_model::{OrgUnit, ProposalKind, ProposalStatus, SorEntity, SorLevel};
+use sorkomp_model::{OrgUnit, SorEntity, SorLevel};
+/// Domain types that appear in this API's signatures, so that callers need no other crate.
+pub use sorkomp_model::{KleRule, NewSorUnit, ProposalKind, ProposalStatus};
 use sorkomp_store::Store;
 
 pub use decisions::{ApprovalEdit, BulkItem, BulkReport, LogPage, LogRow, Rule};
