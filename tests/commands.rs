@@ -300,3 +300,60 @@ fn the_window_may_not_call_what_the_capability_does_not_grant() {
         "a command that is not in the list does not exist for the window"
     );
 }
+
+/// The log page as the log view asks for it: every filter present, most of them empty.
+fn log_page(w: &Window, entity_id: Option<&str>) -> sorkomp_api::LogPage {
+    w.get(
+        "log_page",
+        json!({ "query": { "source": null, "text": null, "from": null, "to": null, "limit": 100,
+                           "offset": null, "entity_id": entity_id, "action": null } }),
+    )
+}
+
+#[test]
+fn undo_from_the_log_puts_the_proposal_back_in_the_queue() {
+    let w = open_demo();
+    let target = w.proposals("new")[0].clone();
+    let _: ProposalView = w.get("approve", json!({ "id": target.id }));
+    let id = target.id.to_string();
+    let page = log_page(&w, Some(&id));
+    let row = page
+        .rows
+        .iter()
+        .find(|r| r.undoable && r.entry.entity_kind == "proposal" && r.entry.entity_id == id)
+        .expect("the approval is an undoable row in the log page");
+    let undo: LogEntry = w.get(
+        "undo",
+        json!({ "log_id": row.entry.id, "reason": "for hurtigt" }),
+    );
+    assert_eq!(undo.action, "undo", "the undo is its own log row");
+    assert!(
+        w.proposals("new").iter().any(|p| p.id == target.id),
+        "the proposal is new again"
+    );
+    let again = w
+        .call("undo", json!({ "log_id": row.entry.id, "reason": null }))
+        .expect_err("the same decision cannot be undone twice");
+    assert_eq!(again["code"], "not_undoable", "{again}");
+}
+
+#[test]
+fn the_sync_area_and_settings_answer_without_network() {
+    let w = open_demo();
+    let status: sorkomp_api::SyncStatus = w.get("sync_status", json!({}));
+    assert!(
+        !status.fk_configured && !status.certificate_unlocked,
+        "a fresh demo has no FK connection and no unlocked certificate: {status:?}"
+    );
+    let rules: Vec<sorkomp_api::Rule> = w.get("rules", json!({}));
+    assert!(
+        rules.iter().all(|r| !r.automatic),
+        "every rule starts as manual approval"
+    );
+    let kle: Vec<sorkomp_api::KleRule> = w.get("kle_rules", json!({}));
+    assert!(!kle.is_empty(), "the KLE table ships with defaults");
+    let refused = w
+        .call("set_sor_url", json!({ "url": "http://sor.example/Sor.xml" }))
+        .expect_err("a SOR URL without TLS is refused");
+    assert_eq!(refused["code"], "invalid_url", "{refused}");
+}
