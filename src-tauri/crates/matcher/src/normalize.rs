@@ -301,7 +301,8 @@ pub fn street_key(street: &str) -> String {
     key
 }
 
-fn norm_number(n: &str) -> Option<String> {
+/// House number without spaces, hyphens or leading zeros, letter upper case ("057 e" = "57E").
+pub fn norm_number(n: &str) -> Option<String> {
     let s: String = n
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
