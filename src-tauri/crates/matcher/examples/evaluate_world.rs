@@ -9,11 +9,9 @@
 
 use serde_json::Value;
 use sorkomp_matcher::{default_kle_rules, run, ExistingLink, MatchInput, Weights};
-use sorkomp_model::{
-    AddressRole, KleTask, OrgAddress, OrgStatus, OrgUnit, ProposalKind, SorEntity,
-};
+use sorkomp_model::{ProposalKind, SorEntity};
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 fn prf(got: &BTreeSet<String>, want: &BTreeSet<String>) -> (f64, f64, f64) {
@@ -59,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sor.push(e);
         Ok(())
     })?;
-    let org = load_org_pages(&world.join("fkorg"))?;
+    let org = sorkomp_fkorg::load_saved(&[world.join("fkorg")])?.units;
     println!(
         "loaded {} SOR entities, {} ORG units in {:.0} ms",
         sor.len(),
@@ -249,61 +247,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
-}
-
-/// Saved OrganisationHent pages -> units. (sorkomp-fkorg's `load_saved` is the real loader; this
-/// reads only the fields the matcher uses, so the example runs while that crate is in flux.)
-fn load_org_pages(dir: &Path) -> Result<Vec<OrgUnit>, Box<dyn std::error::Error>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut units = Vec::new();
-    for f in files {
-        let page: Value = serde_json::from_slice(&std::fs::read(&f)?)?;
-        for edge in page["data"]["organisationEnhedListe"]["edges"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let n = &edge["node"];
-            let s = |v: &Value| v.as_str().map(str::to_string);
-            units.push(OrgUnit {
-                uuid: s(&n["uuid"]).unwrap_or_default(),
-                name: s(&n["enhedsnavn"]).unwrap_or_default(),
-                user_key: s(&n["brugervendtNoegle"]),
-                parent_uuid: s(&n["overordnetEnhed"]["uuid"]),
-                status: OrgStatus::parse(n["tilstand"]["status"].as_str().unwrap_or(""))
-                    .unwrap_or(OrgStatus::Aktiv),
-                valid_from: s(&n["tilstand"]["fraTidspunkt"]),
-                valid_to: s(&n["tilstand"]["tilTidspunkt"]),
-                addresses: n["adresser"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|a| OrgAddress {
-                        role: AddressRole::classify(
-                            a["klassifikation"]["rolle"].as_str(),
-                            a["adresseRolleTitel"].as_str(),
-                        ),
-                        role_title: s(&a["adresseRolleTitel"]).unwrap_or_default(),
-                        text: s(&a["adresseTekst"]).unwrap_or_default(),
-                        parsed: None,
-                    })
-                    .collect(),
-                kle: n["opgaver"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|k| KleTask {
-                        number: s(&k["kleEmneNummer"]).unwrap_or_default(),
-                        title: s(&k["kleEmneTitel"]).unwrap_or_default(),
-                        role: s(&k["opgaveRolleTitel"]).unwrap_or_default(),
-                    })
-                    .collect(),
-            });
-        }
-    }
-    Ok(units)
 }

@@ -2,7 +2,10 @@
 //! with the blocking indexes and the frequencies the term-frequency adjustment needs.
 
 use crate::kle;
-use crate::normalize::{address_key, analyse_name, fold, parse_address_text, AddressKey, NameKey};
+use crate::normalize::{
+    address_key, analyse_name, fold, norm_number, parse_address_text, street_key, AddressKey,
+    NameKey,
+};
 use crate::MatchInput;
 use sorkomp_model::{AddressRole, KleRule, OrgStatus, OrgUnit, SorEntity, SorLevel};
 use std::collections::{HashMap, HashSet};
@@ -87,6 +90,15 @@ pub fn email_key(text: &str) -> Option<String> {
     }
 }
 
+/// A four-digit postcode (surrounding blanks allowed) as a number.
+fn postcode_index(pc: &str) -> Option<usize> {
+    let b = pc.trim().as_bytes();
+    if b.len() != 4 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0, |n, d| n * 10 + usize::from(d - b'0')))
+}
+
 fn building_with_postcode(k: &AddressKey) -> Option<String> {
     Some(format!(
         "{}|{}",
@@ -121,7 +133,15 @@ fn find_owner<'a>(input: &'a MatchInput<'a>, root_name: Option<&str>) -> Option<
 }
 
 impl<'a> Context<'a> {
+    /// The whole run's view.
     pub fn build(input: &'a MatchInput<'a>) -> Context<'a> {
+        Context::build_for(input, None)
+    }
+
+    /// With `focus`, only that ORG unit and its ancestors are analysed (names, addresses,
+    /// contacts): enough to score and propose for it alone, and much cheaper in a large
+    /// municipality.
+    pub fn build_for(input: &'a MatchInput<'a>, focus: Option<&str>) -> Context<'a> {
         let mut notes = Vec::new();
         // ORG side.
         let mut org_by_uuid: HashMap<&str, usize> = HashMap::with_capacity(input.org_units.len());
@@ -267,12 +287,24 @@ impl<'a> Context<'a> {
             });
         }
 
+        let analysed: Option<HashSet<usize>> = focus.map(|f| {
+            let mut keep = HashSet::new();
+            let mut at = org_by_uuid.get(f).copied();
+            while let Some(i) = at {
+                if !keep.insert(i) {
+                    break;
+                }
+                at = org_parent[i];
+            }
+            keep
+        });
         let mut org: Vec<OrgView> = Vec::with_capacity(units.len());
         for (i, u) in units.iter().enumerate() {
             let mut addresses = Vec::new();
             let mut phones = Vec::new();
             let mut emails = Vec::new();
-            for a in &u.addresses {
+            let analyse = analysed.as_ref().is_none_or(|keep| keep.contains(&i));
+            for a in u.addresses.iter().filter(|_| analyse) {
                 match a.role {
                     AddressRole::Postadresse | AddressRole::Henvendelsessted => {
                         let parsed = a.parsed.clone().or_else(|| parse_address_text(&a.text));
@@ -294,7 +326,11 @@ impl<'a> Context<'a> {
                 parent: org_parent[i],
                 depth: org_depth[i],
                 active: u.status == OrgStatus::Aktiv,
-                name: analyse_name(&u.name, &context_words),
+                name: if analyse {
+                    analyse_name(&u.name, &context_words)
+                } else {
+                    NameKey::default()
+                },
                 addresses,
                 phones,
                 emails,
@@ -333,7 +369,9 @@ impl<'a> Context<'a> {
     }
 
     fn index(&mut self) {
-        let mut postcodes: HashSet<String> = HashSet::new();
+        // Buildings (with postcode) that scoring may ask about: those of the active subtree
+        // entities and of the ORG units. Only they are counted in the rest of SOR.
+        let mut wanted: HashSet<String> = HashSet::new();
         for (i, s) in self.sor.iter().enumerate() {
             if !s.active {
                 continue;
@@ -359,9 +397,7 @@ impl<'a> Context<'a> {
                         v.push(i);
                     }
                 }
-                if let Some(p) = &a.postcode {
-                    postcodes.insert(p.clone());
-                }
+                wanted.extend(building_with_postcode(a));
             }
             if let Some(p) = &s.phone {
                 self.by_phone.entry(p.clone()).or_default().push(i);
@@ -372,28 +408,58 @@ impl<'a> Context<'a> {
         }
         for o in &self.org {
             for a in &o.addresses {
-                if let Some(p) = &a.postcode {
-                    postcodes.insert(p.clone());
-                }
+                wanted.extend(building_with_postcode(a));
             }
         }
+        // (postcode, house number) of the wanted buildings: a cheap test before the street key.
+        // Postcodes of the wanted buildings as a 10,000-entry table: the test most entities of
+        // a national SOR fail, so it must be cheap.
+        let mut postcodes = vec![false; 10_000];
+        for k in &wanted {
+            if let Some(i) = k.rsplit('|').next().and_then(postcode_index) {
+                postcodes[i] = true;
+            }
+        }
+        let doors: HashSet<(&str, &str)> = wanted
+            .iter()
+            .filter_map(|k| {
+                let mut parts = k.rsplitn(3, '|');
+                let postcode = parts.next()?;
+                let number = parts.next()?;
+                Some((postcode, number))
+            })
+            .collect();
         // How many entities in all of SOR (private providers included) have their own postal
         // address in each building: a shared building is weaker evidence.
+        let mut street_keys: HashMap<&str, String> = HashMap::new();
+        let mut users: HashMap<String, u32> = HashMap::new();
         for e in self.input.sor {
-            if e.postal_inherited || !e.is_active_on(self.input.today) {
+            if e.postal_inherited {
                 continue;
             }
             let Some(a) = &e.postal_address else { continue };
-            let Some(pc) = a.postcode.as_deref() else {
+            let (Some(pc), Some(number)) = (a.postcode.as_deref(), a.number.as_deref()) else {
                 continue;
             };
-            if !postcodes.contains(pc.trim()) {
+            if !postcode_index(pc).is_some_and(|i| postcodes[i]) {
                 continue;
             }
-            if let Some(b) = building_with_postcode(&address_key(a)) {
-                *self.building_users.entry(b).or_insert(0) += 1;
+            let pc = pc.trim();
+            let Some(number) = norm_number(number) else {
+                continue;
+            };
+            if !doors.contains(&(pc, number.as_str())) || !e.is_active_on(self.input.today) {
+                continue;
+            }
+            let street = street_keys
+                .entry(a.street.as_str())
+                .or_insert_with(|| street_key(&a.street));
+            let key = format!("{street}|{number}|{pc}");
+            if wanted.contains(&key) {
+                *users.entry(key).or_insert(0) += 1;
             }
         }
+        self.building_users = users;
     }
 
     /// Entities at the same building, in all of SOR.

@@ -62,7 +62,15 @@ fn level_of(sv: &SorView) -> SorLevel {
 
 impl<'a> Engine<'a> {
     pub fn new(input: &'a MatchInput<'a>) -> Engine<'a> {
-        let ctx = Context::build(input);
+        Engine::with_context(Context::build(input))
+    }
+
+    /// An engine that can only judge one ORG unit (see [`Context::build_for`]).
+    pub fn for_unit(input: &'a MatchInput<'a>, org_uuid: &str) -> Engine<'a> {
+        Engine::with_context(Context::build_for(input, Some(org_uuid)))
+    }
+
+    fn with_context(ctx: Context<'a>) -> Engine<'a> {
         let mut e = Engine {
             ctx,
             links: LinkState::default(),

@@ -114,7 +114,7 @@ pub fn run(input: &MatchInput) -> MatchOutput {
 /// Re-score one ORG unit (after an edit) against the links in the input: its link, create or
 /// update proposal. Empty when the unit is unknown or needs nothing.
 pub fn rescore_unit(input: &MatchInput, org_uuid: &str) -> Vec<ProposalDraft> {
-    let mut engine = engine::Engine::new(input);
+    let mut engine = engine::Engine::for_unit(input, org_uuid);
     let Some(&o) = engine.ctx.org_by_uuid.get(org_uuid) else {
         return Vec::new();
     };
@@ -125,11 +125,21 @@ pub fn rescore_unit(input: &MatchInput, org_uuid: &str) -> Vec<ProposalDraft> {
 /// the links in the input (for manual linking and for checking what learnt weights do).
 /// Empty when the unit is unknown.
 pub fn candidates_for_unit(input: &MatchInput, org_uuid: &str) -> Vec<Candidate> {
+    candidates_for_units(input, &[org_uuid])
+        .pop()
+        .unwrap_or_default()
+}
+
+/// [`candidates_for_unit`] for many units at once (one preparation of the run).
+pub fn candidates_for_units(input: &MatchInput, org_uuids: &[&str]) -> Vec<Vec<Candidate>> {
     let engine = engine::Engine::new(input);
-    match engine.ctx.org_by_uuid.get(org_uuid) {
-        Some(&o) => engine.candidates_for(o),
-        None => Vec::new(),
-    }
+    org_uuids
+        .iter()
+        .map(|uuid| match engine.ctx.org_by_uuid.get(uuid) {
+            Some(&o) => engine.candidates_for(o),
+            None => Vec::new(),
+        })
+        .collect()
 }
 
 /// The per-field agreement levels of one pair, given the links in the input, so the store can

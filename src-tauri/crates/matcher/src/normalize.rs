@@ -301,7 +301,8 @@ pub fn street_key(street: &str) -> String {
     key
 }
 
-fn norm_number(n: &str) -> Option<String> {
+/// House number without spaces, hyphens or leading zeros, letter upper case ("057 e" = "57E").
+pub fn norm_number(n: &str) -> Option<String> {
     let s: String = n
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -339,6 +340,21 @@ fn norm_door(d: &str) -> Option<String> {
             Some(if t.is_empty() { "0".into() } else { t.into() })
         }
     }
+}
+
+/// "Vej 2, 1" is read as door 1 (DAWA writes a floor with its dot) but is often meant as floor
+/// 1: a lone number on one side and the same number as the other side's only floor or door is
+/// a difference of writing, not of place.
+pub fn lone_number_swapped(a: &AddressKey, b: &AddressKey) -> bool {
+    fn lone(k: &AddressKey) -> Option<&str> {
+        match (&k.floor, &k.door) {
+            (Some(n), None) | (None, Some(n)) if n.bytes().all(|c| c.is_ascii_digit()) => {
+                Some(n.as_str())
+            }
+            _ => None,
+        }
+    }
+    matches!((lone(a), lone(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// Canonical key of an address in parts.

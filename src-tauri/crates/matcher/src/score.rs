@@ -2,7 +2,7 @@
 //! term-frequency adjustments and the explained score.
 
 use crate::context::Context;
-use crate::normalize::{AddressKey, NameKey};
+use crate::normalize::{lone_number_swapped, AddressKey, NameKey};
 use crate::weights::{Field, PairFeatures, Weights};
 use sorkomp_model::Contribution;
 use std::collections::HashMap;
@@ -211,7 +211,7 @@ pub fn address_level(a: &AddressKey, b: &AddressKey) -> AddressLevel {
     if conflict(&a.postcode, &b.postcode) {
         return AddressLevel::Street;
     }
-    if conflict(&a.floor, &b.floor) || conflict(&a.door, &b.door) {
+    if (conflict(&a.floor, &b.floor) || conflict(&a.door, &b.door)) && !lone_number_swapped(a, b) {
         return AddressLevel::Building;
     }
     AddressLevel::Exact

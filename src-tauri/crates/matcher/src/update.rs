@@ -6,7 +6,7 @@
 //! postal, inherited when absent): material unless street (abbreviations spelt out), house
 //! number, floor/door and postcode (when ORG has one) agree; postcode names are ignored.
 
-use crate::normalize::{address_key, fold, parse_address_text, AddressKey};
+use crate::normalize::{address_key, fold, lone_number_swapped, parse_address_text, AddressKey};
 use sorkomp_model::{Address, AddressRole, FieldChange, OrgUnit};
 
 fn policy_tokens(name: &str) -> Vec<String> {
@@ -67,8 +67,9 @@ pub fn municipality_words(owner_name: &str) -> Vec<String> {
 fn addresses_agree(org: &AddressKey, sor: &AddressKey) -> bool {
     org.street == sor.street
         && org.number == sor.number
-        && (org.floor.is_none() || org.floor == sor.floor)
-        && (org.door.is_none() || org.door == sor.door)
+        && (((org.floor.is_none() || org.floor == sor.floor)
+            && (org.door.is_none() || org.door == sor.door))
+            || lone_number_swapped(org, sor))
         && (org.postcode.is_none() || org.postcode == sor.postcode)
 }
 
@@ -117,6 +118,30 @@ pub fn material_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_differ_materially_only_beyond_formatting() {
+        fn check(org: &str, sor: &str, agree: bool) {
+            let key = |t: &str| address_key(&parse_address_text(t).expect("parses"));
+            assert_eq!(
+                addresses_agree(&key(org), &key(sor)),
+                agree,
+                "ORG {org:?} vs SOR {sor:?}"
+            );
+        }
+        check(
+            "Nørreg. 67B, 1, 5000 Odense C",
+            "Nørregade 67B, 1., 5000 Odense C",
+            true,
+        );
+        check("Vej 2, 2.th, 5000 X", "Vej 2, 2. th, 5000 X", true);
+        check("Vej 2, 5000 X", "Vej 2, 3. tv, 5000 X", true);
+        check("Vej 2, Odense C", "Vej 2, 5000 Odense C", true);
+        check("Vej 2, 1, 5000 X", "Vej 2, 2., 5000 X", false);
+        check("Vej 2, 1. th, 5000 X", "Vej 2, 1. tv, 5000 X", false);
+        check("Vej 4, 5000 X", "Vej 2, 5000 X", false);
+        check("Vej 2, 5000 X", "Vej 2, 5200 X", false);
+    }
 
     #[test]
     fn names_differ_materially_only_beyond_the_policy_foldings() {
