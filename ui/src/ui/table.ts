@@ -22,6 +22,8 @@ export interface TableOptions<T> {
   onSelect?: (row: T) => void;
   /** A stable key, so that the selection survives a new search. */
   key?: (row: T) => string;
+  /** See `VirtualListOptions.onNearEnd`. */
+  onNearEnd?: () => void;
 }
 
 export class DataTable<T> {
@@ -38,6 +40,7 @@ export class DataTable<T> {
       testid: options.testid,
       label: options.label,
       render: (row) => this.renderRow(row, template),
+      onNearEnd: options.onNearEnd,
     });
     this.element = h("div", { class: "table", role: "table", "aria-label": options.label }, head, this.list.element);
   }

@@ -48,4 +48,14 @@ describe("VirtualList", () => {
     expect(v.element.querySelectorAll(".vlist-row").length, "no rows, no elements").toBe(0);
     expect(v.length, "length follows the items").toBe(0);
   });
+
+  it("asks for the next page only when the end of the rows comes into view", () => {
+    const asked: number[] = [];
+    const v = new VirtualList<number>({ rowHeight: 32, overscan: 8, render: () => document.createElement("div"), onNearEnd: () => asked.push(v.length) });
+    document.body.append(v.element);
+    v.setItems(Array.from({ length: 2000 }, (_, i) => i));
+    expect(asked, "the first screen of 2,000 rows is far from the end").toEqual([]);
+    v.reveal(1999);
+    expect(asked, "scrolling to the last row asks for more").toEqual([2000]);
+  });
 });

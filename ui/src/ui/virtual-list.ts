@@ -10,6 +10,8 @@ export interface VirtualListOptions<T> {
   overscan?: number;
   testid?: string;
   label?: string;
+  /** Called when the rows near the end come into view: the moment to fetch the next page. */
+  onNearEnd?: () => void;
 }
 
 export class VirtualList<T> {
@@ -84,6 +86,7 @@ export class VirtualList<T> {
       rows.push(row);
     }
     this.spacer.replaceChildren(...rows);
+    if (this.options.onNearEnd && this.items.length > 0 && last >= this.items.length - overscan) this.options.onNearEnd();
     if (activeIndex !== undefined) {
       const again = this.spacer.querySelector<HTMLElement>(`[data-index="${activeIndex}"]`);
       again?.focus({ preventScroll: true });

@@ -9,8 +9,8 @@ import { h, replace } from "../ui/dom";
 import { DataTable } from "../ui/table";
 import type { AppContext, View } from "./context";
 
-/** Enough for every log the municipality will have for years; the table is virtualised. */
-const LOG_LIMIT = 200_000;
+/** Rows fetched at a time; the next page is fetched as the administrator scrolls near the end. */
+export const LOG_PAGE = 2_000;
 
 export class LogView implements View {
   private readonly table: DataTable<LogRow>;
@@ -26,6 +26,11 @@ export class LogView implements View {
     ...Object.entries(SOURCE_LABEL).map(([k, v]) => h("option", { value: k }, v)),
   );
   private timer = 0;
+  private rows: LogRow[] = [];
+  private total = 0;
+  private loading: Promise<void> | null = null;
+  /** Bumped by every new search, so that a page of an old search is dropped. */
+  private generation = 0;
   readonly element: HTMLElement;
 
   constructor(private readonly ctx: AppContext) {
@@ -33,6 +38,7 @@ export class LogView implements View {
       testid: "log-table",
       rowTestid: "log-row",
       label: "Log over ændringer",
+      onNearEnd: () => void this.more().catch((e) => this.ctx.fail(e)),
       columns: [
         { title: "Tid", width: "140px", value: (r) => formatDanishDateTime(r.entry.at) },
         { title: "Kilde", width: "120px", value: (r) => label(SOURCE_LABEL, r.entry.source) },
@@ -66,19 +72,44 @@ export class LogView implements View {
   }
 
   async refresh(): Promise<void> {
+    this.generation += 1;
+    this.rows = [];
+    this.total = 0;
+    this.loading = null;
+    await this.fetchPage(this.generation);
+  }
+
+  /** The next page, if there is one and none is on its way. */
+  private async more(): Promise<void> {
+    if (this.loading || this.rows.length >= this.total) return;
+    await this.fetchPage(this.generation);
+  }
+
+  private fetchPage(generation: number): Promise<void> {
     const source = this.source.value;
-    const page = await platform.logPage({
-      source: source ? (source as ChangeSource) : null,
-      text: this.search.value.trim() || null,
-      entity_id: this.unit.value.trim() || null,
-      action: null,
-      from: this.from.value || null,
-      to: this.to.value || null,
-      limit: LOG_LIMIT,
-      offset: null,
-    });
-    this.table.setRows(page.rows);
-    replace(this.summary, page.total > page.rows.length ? `${formatCount(page.rows.length)} af ${formatCount(page.total)} hændelser` : `${formatCount(page.total)} hændelser`);
+    const load = platform
+      .logPage({
+        source: source ? (source as ChangeSource) : null,
+        text: this.search.value.trim() || null,
+        entity_id: this.unit.value.trim() || null,
+        action: null,
+        from: this.from.value || null,
+        to: this.to.value || null,
+        limit: LOG_PAGE,
+        offset: this.rows.length,
+      })
+      .then((page) => {
+        if (generation !== this.generation) return;
+        this.rows = this.rows.concat(page.rows);
+        this.total = page.total;
+        this.table.setRows(this.rows);
+        replace(this.summary, `${formatCount(page.total)} hændelser`);
+      })
+      .finally(() => {
+        if (generation === this.generation) this.loading = null;
+      });
+    this.loading = load;
+    return load;
   }
 
   private undoButton(r: LogRow): HTMLElement {
