@@ -353,7 +353,10 @@ fn the_sync_area_and_settings_answer_without_network() {
     let kle: Vec<sorkomp_api::KleRule> = w.get("kle_rules", json!({}));
     assert!(!kle.is_empty(), "the KLE table ships with defaults");
     let refused = w
-        .call("set_sor_url", json!({ "url": "http://sor.example/Sor.xml" }))
+        .call(
+            "set_sor_url",
+            json!({ "url": "http://sor.example/Sor.xml" }),
+        )
         .expect_err("a SOR URL without TLS is refused");
     assert_eq!(refused["code"], "invalid_url", "{refused}");
 }

@@ -44,7 +44,9 @@ macro_rules! with_commands {
             org_unit,
             learned_weights,
             sor_sync_status,
-            set_sor_url
+            set_sor_url,
+            draft_new_unit,
+            create_manually
         ]
     };
 }

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use sorkomp_api::{
     Api, ApiError, ApprovalEdit, BulkItem, BulkReport, DataQuery, ExportFormat, ExportReport,
-    FkSettings, ImportReport, KleRule, LogEntry, LogPage, LogQuery, MatchReport, OrgRow,
-    OutboxStatus, OutboxView, Overview, Progress, ProposalKind, ProposalQuery, ProposalView,
-    QualityTask, Rule, SorRow, SorSyncStatus, Stats, SyncStatus, WeightsView, WorklistFormat,
-    OrgUnitDetail,
+    FkSettings, ImportReport, KleRule, LogEntry, LogPage, LogQuery, MatchReport, NewSorUnit,
+    OrgRow, OrgUnitDetail, OutboxStatus, OutboxView, Overview, Progress, ProposalKind,
+    ProposalQuery, ProposalView, QualityTask, Rule, SorRow, SorSyncStatus, Stats, SyncStatus,
+    WeightsView, WorklistFormat,
 };
 use sorkomp_model::SorEntity;
 use tauri::ipc::Channel;
@@ -94,7 +94,11 @@ pub fn approve_edited(
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn undo(api: State<'_, Api>, log_id: i64, reason: Option<String>) -> Result<LogEntry, ApiError> {
+pub fn undo(
+    api: State<'_, Api>,
+    log_id: i64,
+    reason: Option<String>,
+) -> Result<LogEntry, ApiError> {
     api.undo(log_id, reason)
 }
 
@@ -274,4 +278,20 @@ pub fn sor_sync_status(api: State<'_, Api>) -> Result<SorSyncStatus, ApiError> {
 #[tauri::command(rename_all = "snake_case")]
 pub fn set_sor_url(api: State<'_, Api>, url: String) -> Result<(), ApiError> {
     api.set_sor_url(&url)
+}
+
+// Manuel oprettelse of a SOR unit.
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn draft_new_unit(api: State<'_, Api>, org_uuid: String) -> Result<NewSorUnit, ApiError> {
+    api.draft_new_unit(&org_uuid)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn create_manually(
+    api: State<'_, Api>,
+    org_uuid: String,
+    unit: NewSorUnit,
+) -> Result<ProposalView, ApiError> {
+    api.create_manually(&org_uuid, &unit)
 }

@@ -263,13 +263,16 @@ async fn creating_undoing_keeping_and_bulk_approving_in_the_window() {
         .log(&sorkomp_api::LogQuery::default())
         .expect("the log reads");
     assert!(
-        log.iter().any(|e| e.action == "undo" && e.who == "E2E-test"),
+        log.iter()
+            .any(|e| e.action == "undo" && e.who == "E2E-test"),
         "the undo in the window is logged with the user's name"
     );
     let outbox = api.outbox(None).expect("the worklist reads");
     assert!(
-        outbox.iter().any(|o| o.title.contains(EDITED_NAME)
-            && o.status == sorkomp_api::OutboxStatus::Withdrawn),
+        outbox
+            .iter()
+            .any(|o| o.title.contains(EDITED_NAME)
+                && o.status == sorkomp_api::OutboxStatus::Withdrawn),
         "the undone creation's worklist item is withdrawn: {outbox:?}"
     );
 }
@@ -298,7 +301,10 @@ async fn worklist_flow(w: &Window, shots: &Path) -> Result<(), String> {
     // OPRET opens the SOR fields for editing; the edited name is what the worklist asks for.
     w.choose("filter-kind", "create").await?;
     let create = w
-        .attr_of("[data-testid=proposal-card][data-kind=create]", "data-proposal-id")
+        .attr_of(
+            "[data-testid=proposal-card][data-kind=create]",
+            "data-proposal-id",
+        )
         .await?;
     w.click_css(&format!(
         "[data-testid=view-new] [data-proposal-id='{create}'] [data-testid=approve]"
@@ -313,7 +319,8 @@ async fn worklist_flow(w: &Window, shots: &Path) -> Result<(), String> {
         .await?;
     w.set_input("create-name", EDITED_NAME).await?;
     w.click("create-confirm").await?;
-    w.wait_status_containing(&format!("#{create} er godkendt")).await?;
+    w.wait_status_containing(&format!("#{create} er godkendt"))
+        .await?;
 
     w.click("nav-worklist").await?;
     w.wait_text(&format!(
@@ -330,20 +337,26 @@ async fn worklist_flow(w: &Window, shots: &Path) -> Result<(), String> {
     .await?;
     w.wait_status_containing("fortrudt").await?;
     w.click("nav-new").await?;
-    w.wait_css(&format!("[data-testid=view-new] [data-proposal-id='{create}']"))
-        .await?;
+    w.wait_css(&format!(
+        "[data-testid=view-new] [data-proposal-id='{create}']"
+    ))
+    .await?;
 
     // KUN I SOR on a delete proposal: the unit is listed in its own view.
     w.choose("filter-kind", "delete").await?;
     let delete = w
-        .attr_of("[data-testid=proposal-card][data-kind=delete]", "data-proposal-id")
+        .attr_of(
+            "[data-testid=proposal-card][data-kind=delete]",
+            "data-proposal-id",
+        )
         .await?;
     w.click_css(&format!(
         "[data-testid=view-new] [data-proposal-id='{delete}'] [data-testid=only-in-sor]"
     ))
     .await?;
     w.wait_testid("only-in-sor-dialog").await?;
-    w.set_input("only-in-sor-reason", "Teknisk lokationsnummer").await?;
+    w.set_input("only-in-sor-reason", "Teknisk lokationsnummer")
+        .await?;
     w.click("only-in-sor-confirm").await?;
     w.wait_status_containing("kun i SOR").await?;
     w.click("nav-only").await?;
@@ -369,6 +382,15 @@ async fn worklist_flow(w: &Window, shots: &Path) -> Result<(), String> {
     w.wait_status_containing(&format!("{previewed} forslag er godkendt"))
         .await?;
     w.wait_count("count-new", 0).await?;
+
+    // Manuel oprettelse: a SOR unit ordered by hand for a chosen ORG unit.
+    w.click("nav-manual").await?;
+    w.click_css("[data-testid=manual-org-row]").await?;
+    w.click("manual-create").await?;
+    w.wait_testid("create-dialog").await?;
+    w.set_input("create-type_code", "42665001").await?;
+    w.click("create-confirm").await?;
+    w.wait_status_containing("står på arbejdslisten").await?;
 
     // The log offers undo on decisions, and the other views draw.
     w.click("nav-log").await?;

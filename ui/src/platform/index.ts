@@ -92,6 +92,8 @@ export const syncStatus = () => call<SyncStatus>("sync_status");
 export const fkSettings = () => call<FkSettings | null>("fk_settings");
 export const setFkSettings = (settings: FkSettings) => call<null>("set_fk_settings", { settings });
 export const unlockCertificate = (password: string) => call<null>("unlock_certificate", { password });
+export const draftNewUnit = (orgUuid: string) => call<NewSorUnit>("draft_new_unit", { org_uuid: orgUuid });
+export const createManually = (orgUuid: string, unit: NewSorUnit) => call<ProposalView>("create_manually", { org_uuid: orgUuid, unit });
 export const runMatch = () => call<MatchReport>("run_match");
 export const sorEntity = (sorId: string) => call<SorEntity | null>("sor_entity", { sor_id: sorId });
 export const orgUnit = (uuid: string) => call<OrgUnitDetail | null>("org_unit", { uuid });

@@ -13,9 +13,18 @@ interface FieldSpec {
   width?: string;
 }
 
-/** Resolves to the approved proposal, or null when the administrator cancels. */
+/** OPRET on a create proposal: resolves to the approved proposal, or null on cancel. */
 export function editNewUnit(p: ProposalView): Promise<ProposalView | null> {
-  const unit = p.new_unit!;
+  return editUnit(`Fra ORG-enheden ${p.org?.name ?? "Ukendt"}. Ret felterne, hvis SOR skal have andre værdier.`, p.new_unit!, (unit) =>
+    platform.approveEdited(p.id, { fields: null, new_unit: unit }),
+  );
+}
+
+/**
+ * The SOR fields of a unit to create, editable; `submit` stores them. The dialog stays open with
+ * the API's message until `submit` succeeds. Resolves to its result, or null on cancel.
+ */
+export function editUnit(intro: string, unit: NewSorUnit, submit: (unit: NewSorUnit) => Promise<ProposalView>): Promise<ProposalView | null> {
   const a = unit.address;
   const specs: FieldSpec[] = [
     { key: "name", label: "Navn", value: unit.name },
@@ -44,7 +53,7 @@ export function editNewUnit(p: ProposalView): Promise<ProposalView | null> {
       "form",
       { method: "dialog" },
       h("h3", {}, "Opret SOR-enhed"),
-      h("p", {}, `Fra ORG-enheden ${p.org?.name ?? "Ukendt"}. Ret felterne, hvis SOR skal have andre værdier.`),
+      h("p", {}, intro),
       h("div", { class: "form-grid" }, ...rows),
       message,
       h("div", { class: "toolbar" }, confirm, cancel),
@@ -63,7 +72,7 @@ export function editNewUnit(p: ProposalView): Promise<ProposalView | null> {
         parent_sor_id: opt("parent_sor_id"),
       };
       try {
-        result = await platform.approveEdited(p.id, { fields: null, new_unit: edited });
+        result = await submit(edited);
         dialog.close();
       } catch (error) {
         replace(message, error instanceof PlatformError ? error.message : String(error));

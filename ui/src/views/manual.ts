@@ -5,6 +5,7 @@ import * as platform from "../platform";
 import { h, replace } from "../ui/dom";
 import { DataTable } from "../ui/table";
 import type { AppContext, View } from "./context";
+import { editUnit } from "./create-edit";
 import { orgColumns, sorColumns } from "./data";
 
 const PICK_LIMIT = 500;
@@ -19,6 +20,7 @@ export class ManualView implements View {
   private readonly sorTable: DataTable<SorRow>;
   private readonly choice = h("span", { testid: "manual-choice", "aria-live": "polite" });
   private readonly linkButton = h("button", { type: "button", class: "primary", testid: "manual-link", disabled: true }, "Opret kobling");
+  private readonly createButton = h("button", { type: "button", testid: "manual-create", disabled: true, title: "Bestil en ny SOR-enhed for den valgte ORG-enhed" }, "Opret i SOR …");
   private timer = 0;
 
   constructor(private readonly ctx: AppContext) {
@@ -51,18 +53,19 @@ export class ManualView implements View {
       });
     }
     this.linkButton.addEventListener("click", () => void this.link());
+    this.createButton.addEventListener("click", () => void this.create());
     this.element = h(
       "section",
       { class: "view", testid: "view-manual" },
       h("h2", {}, "Manuel oprettelse"),
-      h("p", { class: "decided" }, "Vælg en enhed i hver side og opret koblingen. Koblingen logges med dit navn."),
+      h("p", { class: "decided" }, "Vælg en enhed i hver side og opret koblingen, eller vælg en ORG-enhed og bestil en ny SOR-enhed for den. Begge dele logges med dit navn."),
       h(
         "div",
         { class: "manual" },
         h("section", {}, h("h3", {}, "ORG (STS Organisation)"), this.orgSearch, this.orgTable.element),
         h("section", {}, h("h3", {}, "SOR"), this.sorSearch, this.sorTable.element),
       ),
-      h("div", { class: "toolbar" }, this.choice, this.linkButton),
+      h("div", { class: "toolbar" }, this.choice, this.linkButton, this.createButton),
     );
     this.update();
   }
@@ -79,6 +82,24 @@ export class ManualView implements View {
   private update(): void {
     replace(this.choice, `ORG: ${this.org ? this.org.name : "ingen valgt"} ↔ SOR: ${this.sor ? `${this.sor.name} (${this.sor.sor_id})` : "ingen valgt"}`);
     this.linkButton.disabled = !(this.org && this.sor);
+    this.createButton.disabled = !this.org;
+  }
+
+  /** A SOR unit for the chosen ORG unit, from fields drafted from FK Organisation. */
+  private async create(): Promise<void> {
+    const org = this.org;
+    if (!org) return;
+    try {
+      const draft = await platform.draftNewUnit(org.uuid);
+      const done = await editUnit(`Ny SOR-enhed for ORG-enheden ${org.name}. Felterne er hentet fra FK Organisation; ret dem, hvis SOR skal have andre værdier.`, draft, (unit) =>
+        platform.createManually(org.uuid, unit),
+      );
+      if (done === null) return;
+      this.ctx.notify(`Oprettelsen af ${done.new_unit?.name ?? org.name} er godkendt (#${done.id}) og står på arbejdslisten til SOR.`);
+      await this.ctx.refreshCounts();
+    } catch (error) {
+      this.ctx.fail(error);
+    }
   }
 
   private async link(): Promise<void> {

@@ -49,10 +49,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let rows = api.proposals(&new).expect("proposals list");
         serde_json::to_vec(&rows).expect("serialise").len()
     });
-    println!("list {PROPOSALS} new proposals (queue):      {:>8.1} ms   {:>6} kB JSON", ms(t), bytes / 1024);
+    println!(
+        "list {PROPOSALS} new proposals (queue):      {:>8.1} ms   {:>6} kB JSON",
+        ms(t),
+        bytes / 1024
+    );
 
     // A decision as the window makes it: approve, then the queue's counts.
-    let ids: Vec<i64> = api.proposals(&new)?.iter().map(|p| p.id).take(RUNS).collect();
+    let ids: Vec<i64> = api
+        .proposals(&new)?
+        .iter()
+        .map(|p| p.id)
+        .take(RUNS)
+        .collect();
     let mut decisions = Vec::new();
     for id in ids {
         let started = Instant::now();
@@ -60,7 +69,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         api.overview()?;
         decisions.push(started.elapsed());
     }
-    println!("approve one + refresh counts:              {:>8.1} ms", ms(median(decisions)));
+    println!(
+        "approve one + refresh counts:              {:>8.1} ms",
+        ms(median(decisions))
+    );
 
     let all = LogQuery {
         limit: Some(200_000),
@@ -70,14 +82,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let rows = api.log(&all).expect("log");
         serde_json::to_vec(&rows).expect("serialise").len()
     });
-    println!("read the whole log ({LOG_ROWS}+ rows):         {:>8.1} ms   {:>6} kB JSON", ms(t), bytes / 1024);
+    println!(
+        "read the whole log ({LOG_ROWS}+ rows):         {:>8.1} ms   {:>6} kB JSON",
+        ms(t),
+        bytes / 1024
+    );
     let filtered = LogQuery {
         text: Some("Plejecenter".into()),
         limit: Some(200_000),
         ..LogQuery::default()
     };
     let (t, _) = timed(|| api.log(&filtered).expect("log search").len());
-    println!("search the log for a word:                 {:>8.1} ms", ms(t));
+    println!(
+        "search the log for a word:                 {:>8.1} ms",
+        ms(t)
+    );
     Ok(())
 }
 

@@ -267,7 +267,7 @@ fn valid_door(d: &str) -> bool {
 }
 
 /// Checks and tidies the SOR fields of a creation; every problem is named by its field.
-fn validate_unit(u: &NewSorUnit, store: &Store) -> ApiResult<NewSorUnit> {
+pub(crate) fn validate_unit(u: &NewSorUnit, store: &Store) -> ApiResult<NewSorUnit> {
     let mut problems: Vec<String> = Vec::new();
     let name = u.name.trim().to_owned();
     let chars = name.chars().count();

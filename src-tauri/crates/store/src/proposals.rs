@@ -386,6 +386,56 @@ impl Store {
         Ok(outcome)
     }
 
+    /// A creation the administrator asks for by hand: a create proposal for the ORG unit with
+    /// these SOR fields, approved at once (so the worklist gets its item). One transaction.
+    pub fn create_manual(
+        &mut self,
+        org_uuid: &str,
+        unit: &NewSorUnit,
+        who: &str,
+        now: &str,
+    ) -> Result<ProposalRow> {
+        let org_name: String = self
+            .conn
+            .query_row(
+                "SELECT name FROM org_unit WHERE uuid = ?1",
+                [org_uuid],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                what: "ORG-enheden",
+                id: org_uuid.into(),
+            })?;
+        let explanation = Explanation {
+            summary: format!("Oprettelse bestilt manuelt af {who} for ORG-enheden '{org_name}'."),
+            contributions: Vec::new(),
+            runner_up: None,
+            gap: None,
+        };
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO proposal(kind, status, org_uuid, sor_id, score, explanation, changes, new_unit, created_at, updated_at)
+             VALUES ('create', 'new', ?1, NULL, 0, ?2, '[]', ?3, ?4, ?4)",
+            params![org_uuid, serde_json::to_string(&explanation)?, serde_json::to_string(unit)?, now],
+        )?;
+        let id = tx.last_insert_rowid();
+        decide_on(
+            &tx,
+            &Decision {
+                id,
+                approve: true,
+                reason: None,
+                choice: &ApprovalChoice::default(),
+                who,
+                source: "user",
+                now,
+            },
+        )?;
+        tx.commit()?;
+        self.proposal(id)
+    }
+
     /// Links an ORG unit to a SOR entity by hand. A manual link wins over the matcher: open
     /// proposals involving either side are withdrawn.
     pub fn link_manual(

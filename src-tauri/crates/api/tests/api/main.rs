@@ -2,6 +2,7 @@
 //! mutual-TLS server on 127.0.0.1, the "Klargør data" list and the unit detail.
 
 mod org_sync;
+mod manual;
 mod quality;
 mod worklist;
 
