@@ -383,6 +383,15 @@ async fn worklist_flow(w: &Window, shots: &Path) -> Result<(), String> {
         .await?;
     w.wait_count("count-new", 0).await?;
 
+    // Fjern kobling on an approved link: the link ends, with a reason.
+    w.click("nav-approved").await?;
+    w.click_css("[data-testid=view-approved] [data-kind=link] [data-testid=unlink]")
+        .await?;
+    w.wait_testid("unlink-dialog").await?;
+    w.set_input("unlink-reason", "Lagt sammen med naboenheden").await?;
+    w.click("unlink-confirm").await?;
+    w.wait_status_containing("er fjernet").await?;
+
     // Manuel oprettelse: a SOR unit ordered by hand for a chosen ORG unit.
     w.click("nav-manual").await?;
     w.click_css("[data-testid=manual-org-row]").await?;

@@ -3,7 +3,7 @@
 import type { ProposalView } from "../platform";
 import * as platform from "../platform";
 import { compareFields, diffWords } from "../logic/diff";
-import { fold, inBand, matchesQuery, type ScoreBand } from "../logic/filter";
+import { compareBy, fold, inBand, kleAreas, matchesQuery, type ScoreBand, type SortOrder } from "../logic/filter";
 import { FIELD_LABEL, formatDanishDateTime, formatScore, KIND_LABEL, label, oneLineAddress, STATUS_LABEL } from "../logic/format";
 import { askReason } from "../ui/ask";
 import { h, orUnknown, replace, type Child } from "../ui/dom";
@@ -105,6 +105,9 @@ export class QueueView implements View {
   private kind = "all";
   private band: ScoreBand = "all";
   private text = "";
+  private kle = "all";
+  private order: SortOrder = "score-desc";
+  private readonly kleSelect = h("select", { testid: "filter-kle", "aria-label": "KLE-område" }, h("option", { value: "all" }, "Alle KLE-områder"));
   /** Ids decided in this view, newest last: what U undoes. */
   private readonly decided: number[] = [];
   /** The fields chosen for update proposals whose boxes were touched. */
@@ -148,6 +151,22 @@ export class QueueView implements View {
       this.band = bandSelect.value as ScoreBand;
       this.applyFilter();
     });
+    this.kleSelect.addEventListener("change", () => {
+      this.kle = this.kleSelect.value;
+      this.applyFilter();
+    });
+    const orderSelect = h(
+      "select",
+      { testid: "sort", "aria-label": "Sortering" },
+      h("option", { value: "score-desc" }, "Højeste score først"),
+      h("option", { value: "score-asc" }, "Laveste score først"),
+      h("option", { value: "name" }, "Navn (A-Å)"),
+      h("option", { value: "newest" }, "Nyeste først"),
+    );
+    orderSelect.addEventListener("change", () => {
+      this.order = orderSelect.value as SortOrder;
+      this.applyFilter();
+    });
     const search = h("input", { type: "search", testid: "filter-text", placeholder: "Søg i navn, adresse, KLE, SOR-id", "aria-label": "Søg i forslag" });
     search.addEventListener("input", () => {
       this.text = search.value;
@@ -158,7 +177,7 @@ export class QueueView implements View {
       "section",
       { class: "view", testid: `view-${status}` },
       h("h2", {}, TITLES[status]),
-      h("div", { class: "toolbar" }, kindSelect, bandSelect, search, status === "new" ? this.bulkButton() : null, this.summary),
+      h("div", { class: "toolbar" }, kindSelect, bandSelect, this.kleSelect, orderSelect, search, status === "new" ? this.bulkButton() : null, this.summary),
       status === "new" ? h("div", { class: "decided" }, "Tastatur: ↑/↓ vælg · G godkend · A afvis · F forklaring · U fortryd seneste") : null,
       this.list.element,
     );
@@ -166,6 +185,9 @@ export class QueueView implements View {
 
   async refresh(): Promise<void> {
     this.all = await platform.proposals({ status: this.status, kind: null, text: null });
+    const areas = [...new Set(this.all.flatMap((p) => kleAreas(p.org?.kle ?? [])))].sort();
+    if (!areas.includes(this.kle)) this.kle = "all";
+    replace(this.kleSelect, h("option", { value: "all" }, "Alle KLE-områder"), ...areas.map((a) => h("option", { value: a, selected: a === this.kle }, `KLE ${a}`)));
     this.applyFilter();
   }
 
@@ -174,8 +196,12 @@ export class QueueView implements View {
       (p) =>
         (this.kind === "all" || p.kind === this.kind) &&
         inBand(p.score, this.band) &&
+        (this.kle === "all" || kleAreas(p.org?.kle ?? []).includes(this.kle)) &&
         matchesQuery([p.org?.name, p.org?.address, p.org?.uuid, ...(p.org?.kle ?? []), p.sor?.name, p.sor?.address, p.sor?.sor_id, p.new_unit?.name, p.explanation.summary], this.text),
     );
+    const name = (p: ProposalView) => p.org?.name ?? p.sor?.name ?? p.new_unit?.name ?? "";
+    const order = compareBy(this.order);
+    this.shown.sort((a, b) => order({ id: a.id, score: a.score, name: name(a) }, { id: b.id, score: b.score, name: name(b) }));
     this.selected = Math.min(this.selected, Math.max(0, this.shown.length - 1));
     this.list.setItems(this.shown);
     replace(this.summary, this.shown.length === this.all.length ? `${this.all.length} forslag` : `${this.shown.length} af ${this.all.length} forslag`);
