@@ -558,12 +558,18 @@ mod tests {
         );
     }
 
+    /// (street, number, floor, door, postcode)
+    type Parts<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+
     #[test]
     fn address_text_parses_into_parts() {
-        fn check(
-            text: &str,
-            expected: Option<(&str, &str, Option<&str>, Option<&str>, Option<&str>)>,
-        ) {
+        fn check(text: &str, expected: Option<Parts>) {
             let got = parse_address_text(text).map(|a| {
                 let k = address_key(&a);
                 (
