@@ -103,6 +103,10 @@ def main():
         rows.append(("update", prf(set(got), want_updates), len(got), len(want_updates)))
         misses += [f"MISSED update: {k}" for k in sorted(want_updates - set(got))]
         misses += [f"WRONG  update: {k}" for k in sorted(set(got) - want_updates)]
+        # What the learnt weights propose on the second run (links not decided before).
+        relinks = set(open_of_kind(second, "link"))
+        relink_right = len(relinks & want["link"])
+        weights = json.loads(cli("weights", "--json"))
         total = time.perf_counter() - start
 
     print(f"world: {os.path.basename(os.path.normpath(a.world))}")
@@ -110,6 +114,8 @@ def main():
     print("|---|---|---|---|---|---|")
     for kind, (p, r, f), n_got, n_want in rows:
         print(f"| {kind} | {p:.3f} | {r:.3f} | {f:.3f} | {n_got} | {n_want} |")
+    print(f"second run, with weights learnt from {weights['approved']} approved and {weights['rejected']} rejected links: "
+          f"{len(relinks)} new link proposals, {relink_right} of them right")
     steps = {}
     for name, secs in cli.times:
         steps[name] = steps.get(name, 0.0) + secs

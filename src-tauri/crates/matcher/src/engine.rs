@@ -38,6 +38,9 @@ struct LinkFinding {
     features: Option<PairFeatures>,
 }
 
+/// An ORG unit's best candidate: (SOR entity, score, runner-up and its score).
+type Best = (usize, f64, Option<(usize, f64)>);
+
 pub struct Engine<'a> {
     pub ctx: Context<'a>,
     pub links: LinkState,
@@ -47,7 +50,7 @@ pub struct Engine<'a> {
     pub orphaned: HashMap<usize, String>,
     findings: Vec<LinkFinding>,
     /// Best candidate of each scored, unlinked active ORG unit.
-    best: HashMap<usize, (usize, f64, Option<(usize, f64)>)>,
+    best: HashMap<usize, Best>,
     candidate_pairs: usize,
     rounds: usize,
 }

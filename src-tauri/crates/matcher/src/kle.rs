@@ -109,6 +109,56 @@ pub fn types_for<'r>(tasks: &[KleTask], rules: &'r [KleRule]) -> Vec<&'r str> {
     v
 }
 
+/// Word stems of units that support a place of care without being one (kitchen,
+/// administration, planning, authority): a unit without KLE numbers named like this does not
+/// inherit its parent's relevance.
+const SUPPORT_STEMS: &[&str] = &[
+    "administration",
+    "ledelse",
+    "sekretariat",
+    "stab",
+    "koekken",
+    "kantine",
+    "planlaegning",
+    "disponering",
+    "koordinering",
+    "visitation",
+    "myndighed",
+    "depot",
+    "hjaelpemiddel",
+    "oekonomi",
+    "personale",
+    "rengoering",
+    "vaskeri",
+    "forvaltning",
+    "kommunikation",
+    "udvikling",
+    "service",
+];
+
+/// Is this (folded) name that of a support unit?
+pub fn is_support_name(folded: &str) -> bool {
+    folded.split(' ').any(|w| {
+        w == "adm" || w == "it" || w == "hr" || SUPPORT_STEMS.iter().any(|s| w.contains(s))
+    })
+}
+
+/// The SOR type a generic name word signals (see `normalize::GENERIC_WORDS`).
+pub fn type_for_class(class: &str) -> Option<&'static str> {
+    Some(match class {
+        "pleje" | "demens" => "42665001",
+        "hjemmepleje" => "554821000005109",
+        "sygepleje" => "550621000005101",
+        "sundhedspleje" => "554021000005101",
+        "tandpleje" => "550691000005104",
+        "genoptraening" => "546811000005109",
+        "sundhedscenter" => "264361005",
+        "aktivitet" => "554881000005108",
+        "bosted" => "554221000005108",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,54 +230,4 @@ mod tests {
         check("boenhed roed", false);
         check("gammel skole plejecenter", false);
     }
-}
-
-/// Word stems of units that support a place of care without being one (kitchen,
-/// administration, planning, authority): a unit without KLE numbers named like this does not
-/// inherit its parent's relevance.
-const SUPPORT_STEMS: &[&str] = &[
-    "administration",
-    "ledelse",
-    "sekretariat",
-    "stab",
-    "koekken",
-    "kantine",
-    "planlaegning",
-    "disponering",
-    "koordinering",
-    "visitation",
-    "myndighed",
-    "depot",
-    "hjaelpemiddel",
-    "oekonomi",
-    "personale",
-    "rengoering",
-    "vaskeri",
-    "forvaltning",
-    "kommunikation",
-    "udvikling",
-    "service",
-];
-
-/// Is this (folded) name that of a support unit?
-pub fn is_support_name(folded: &str) -> bool {
-    folded.split(' ').any(|w| {
-        w == "adm" || w == "it" || w == "hr" || SUPPORT_STEMS.iter().any(|s| w.contains(s))
-    })
-}
-
-/// The SOR type a generic name word signals (see `normalize::GENERIC_WORDS`).
-pub fn type_for_class(class: &str) -> Option<&'static str> {
-    Some(match class {
-        "pleje" | "demens" => "42665001",
-        "hjemmepleje" => "554821000005109",
-        "sygepleje" => "550621000005101",
-        "sundhedspleje" => "554021000005101",
-        "tandpleje" => "550691000005104",
-        "genoptraening" => "546811000005109",
-        "sundhedscenter" => "264361005",
-        "aktivitet" => "554881000005108",
-        "bosted" => "554221000005108",
-        _ => return None,
-    })
 }

@@ -373,116 +373,40 @@ pub fn address_key(a: &Address) -> AddressKey {
     }
 }
 
-fn is_house_number(t: &str) -> bool {
-    let mut chars = t.chars();
-    let digits: String = chars.by_ref().take_while(|c| c.is_ascii_digit()).collect();
-    if digits.is_empty() || digits.len() > 3 {
-        return false;
-    }
-    let rest: String = t[digits.len()..].to_string();
-    rest.is_empty() || (rest.chars().count() == 1 && rest.chars().all(|c| c.is_alphabetic()))
-}
-
-fn is_floor_token(t: &str) -> bool {
-    let t = t.trim_end_matches('.').to_lowercase();
-    matches!(t.as_str(), "st" | "stuen" | "kl" | "kld" | "kælder")
-        || (t.len() <= 2 && !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()))
-        || (t.len() == 2 && t.starts_with('k') && t[1..].chars().all(|c| c.is_ascii_digit()))
-}
-
-fn parse_floor_door(part: &str) -> Option<(Option<String>, Option<String>)> {
-    let spaced = part.replace('.', ". ");
-    let tokens: Vec<&str> = spaced
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|t| !t.is_empty() && *t != "." && !t.eq_ignore_ascii_case("sal"))
-        .collect();
-    match tokens.as_slice() {
-        [f] if is_floor_token(f) => Some((norm_floor(f), None)),
-        [d] if matches!(d.to_lowercase().as_str(), "th" | "tv" | "mf") => {
-            Some((None, norm_door(d)))
-        }
-        [f, d] if is_floor_token(f) && d.chars().count() <= 4 => {
-            Some((norm_floor(f), norm_door(d)))
-        }
-        _ => None,
-    }
-}
-
-/// Parse a Danish one-line address (FK Organisation's `adresseTekst`):
-/// `{vejnavn} {husnr}[, {etage}.][ {dør}], [{supplerende bynavn}, ]{postnr} {postnrnavn}`.
-/// Returns None when no street and house number can be found.
+/// Parse a Danish one-line address (FK Organisation's `adresseTekst`) with the model's parser
+/// ([`sorkomp_model::address::parse_address_text`]); also accepts a floor and door written
+/// after the house number without a comma ("Byvej 12 2. th, 1234 Korsbæk"). None when no
+/// street and house number can be found.
 pub fn parse_address_text(text: &str) -> Option<Address> {
-    let parts: Vec<&str> = text
-        .split([',', '\n'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    let first = *parts.first()?;
-    let mut words: Vec<&str> = first.split_whitespace().collect();
-    let mut floor = None;
-    let mut door = None;
-    // "Vej 12 2. th" without a comma: take floor/door from the end of the first part.
-    let mut number = None;
-    for cut in (1..words.len()).rev() {
-        if is_house_number(words[cut]) {
-            number = Some(words[cut].to_string());
-            if cut + 1 < words.len() {
-                if let Some((f, d)) = parse_floor_door(&words[cut + 1..].join(" ")) {
-                    floor = f;
-                    door = d;
-                }
-            }
-            words.truncate(cut);
-            break;
-        }
-        // "57 E": number and letter apart.
-        if cut >= 2
-            && words[cut].chars().count() == 1
-            && words[cut].chars().all(char::is_alphabetic)
-            && is_house_number(words[cut - 1])
-            && cut + 1 == words.len()
-        {
-            number = Some(format!("{}{}", words[cut - 1], words[cut]));
-            words.truncate(cut - 1);
-            break;
-        }
+    use sorkomp_model::address::parse_address_text as parse;
+    parse(text)
+        .ok()
+        .or_else(|| parse(&comma_after_house_number(text)?).ok())
+}
+
+/// "Byvej 12 2. th, 1234 Korsbæk" -> "Byvej 12, 2. th, 1234 Korsbæk": a comma after the first
+/// house number of the first part that has words after it. None when there is none.
+fn comma_after_house_number(text: &str) -> Option<String> {
+    let (first, rest) = match text.split_once(',') {
+        Some((f, r)) => (f, Some(r)),
+        None => (text, None),
+    };
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let cut = (1..words.len().saturating_sub(1)).find(|&i| {
+        let w = words[i];
+        let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+        (1..=3).contains(&digits) && w[digits..].chars().count() <= 1
+    })?;
+    let mut out = format!(
+        "{}, {}",
+        words[..=cut].join(" "),
+        words[cut + 1..].join(" ")
+    );
+    if let Some(r) = rest {
+        out.push(',');
+        out.push_str(r);
     }
-    let number = number?;
-    let street = words.join(" ");
-    if street.is_empty() {
-        return None;
-    }
-    let mut postcode = None;
-    let mut city = None;
-    for part in &parts[1..] {
-        let mut it = part.splitn(2, char::is_whitespace);
-        let head = it.next().unwrap_or("");
-        if head.len() == 4 && head.chars().all(|c| c.is_ascii_digit()) {
-            postcode = Some(head.to_string());
-            city = it
-                .next()
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty());
-        } else if floor.is_none() && door.is_none() && postcode.is_none() {
-            if let Some((f, d)) = parse_floor_door(part) {
-                floor = f;
-                door = d;
-            } else {
-                city = Some(part.to_string());
-            }
-        } else if postcode.is_none() {
-            city = Some(part.to_string());
-        }
-    }
-    Some(Address {
-        street,
-        number: Some(number),
-        floor,
-        door,
-        postcode,
-        city,
-        municipality_code: None,
-    })
+    Some(out)
 }
 
 #[cfg(test)]
@@ -634,12 +558,18 @@ mod tests {
         );
     }
 
+    /// (street, number, floor, door, postcode)
+    type Parts<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+
     #[test]
     fn address_text_parses_into_parts() {
-        fn check(
-            text: &str,
-            expected: Option<(&str, &str, Option<&str>, Option<&str>, Option<&str>)>,
-        ) {
+        fn check(text: &str, expected: Option<Parts>) {
             let got = parse_address_text(text).map(|a| {
                 let k = address_key(&a);
                 (

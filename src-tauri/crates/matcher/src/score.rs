@@ -303,7 +303,7 @@ pub fn score_pair(
                 }
             }
             let (mut level, i, j) = best;
-            let mut detail = format!("{}", level.as_str());
+            let mut detail = level.as_str().to_string();
             let mut tf = 0.0;
             if level >= AddressLevel::Building {
                 if sv.address_inherited && j == 0 {

@@ -65,6 +65,9 @@ pub struct LevelCounts {
     pub u: f64,
 }
 
+/// Shipped (level, m, u) pseudo-counts of one field.
+type LevelPriors = &'static [(&'static str, f64, f64)];
+
 /// Learnt field weights: field -> level -> counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
@@ -75,7 +78,7 @@ impl Default for Weights {
     /// The shipped priors (pseudo-counts out of 100 per class: weak enough that a few hundred
     /// decisions move them).
     fn default() -> Self {
-        let table: &[(Field, &[(&str, f64, f64)])] = &[
+        let table: &[(Field, LevelPriors)] = &[
             (
                 Field::Name,
                 &[
