@@ -277,18 +277,20 @@ async fn creating_undoing_keeping_and_bulk_approving_in_the_window() {
     );
 }
 
-/// The store, once the closed app has let go of it (its lock file is released when it exits).
+/// The store, once the closed app has let go of it: a blocking lock on `<db>.lock` returns when
+/// the app's process has exited and released it, bounded by [`WAIT`].
 fn reopen_after_exit(db: &Path) -> Api {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        match Api::open(db) {
-            Ok(api) => return api,
-            Err(e) if e.code == "db_locked" && std::time::Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(100))
-            }
-            Err(e) => panic!("the store opens again after the window closed: {e:?}"),
-        }
-    }
+    let mut lock_path = db.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let (released, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let file = std::fs::File::open(&lock_path).expect("the app left its lock file");
+        let _ = released.send(file.lock().map(|()| drop(file)));
+    });
+    wait.recv_timeout(WAIT)
+        .expect("the app exits and releases the store within the wait")
+        .expect("the lock file can be locked");
+    Api::open(db).expect("the store opens again after the window closed")
 }
 
 /// The name typed into the OPRET dialog instead of the proposed one.
@@ -388,7 +390,8 @@ async fn worklist_flow(w: &Window, shots: &Path) -> Result<(), String> {
     w.click_css("[data-testid=view-approved] [data-kind=link] [data-testid=unlink]")
         .await?;
     w.wait_testid("unlink-dialog").await?;
-    w.set_input("unlink-reason", "Lagt sammen med naboenheden").await?;
+    w.set_input("unlink-reason", "Lagt sammen med naboenheden")
+        .await?;
     w.click("unlink-confirm").await?;
     w.wait_status_containing("er fjernet").await?;
 
