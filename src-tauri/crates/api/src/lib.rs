@@ -179,28 +179,28 @@ impl Api {
     /// Imports a saved SOR export (XML or zip).
     pub fn import_sor_file(&self, path: &Path) -> ApiResult<ImportReport> {
         let label = path.display().to_string();
-        self.import_sor_with(&label, |sink| {
-            sorkomp_sor::read_file(path, sink).map(|_| ())
-        })
+        self.import_sor_with(&label, |sink| sorkomp_sor::read_file(path, sink))
     }
 
     /// Imports a SOR export from any reader (the bundled demo, a download in memory).
     pub fn import_sor_reader(
         &self,
-        reader: impl std::io::BufRead,
+        reader: impl std::io::BufRead + Send,
         label: &str,
     ) -> ApiResult<ImportReport> {
         self.import_sor_with(label, |sink| {
-            sorkomp_sor::read_entities(reader, label, sink).map(|_| ())
+            sorkomp_sor::read_entities(reader, label, sink)
         })
     }
 
+    /// Parses on its own thread (`read`) while this thread stores, in one transaction.
     fn import_sor_with(
         &self,
         label: &str,
         read: impl FnOnce(
-            &mut dyn FnMut(SorEntity) -> Result<(), sorkomp_sor::SorError>,
-        ) -> Result<(), sorkomp_sor::SorError>,
+                &mut dyn FnMut(SorEntity) -> Result<(), sorkomp_sor::SorError>,
+            ) -> Result<sorkomp_sor::SorHeader, sorkomp_sor::SorError>
+            + Send,
     ) -> ApiResult<ImportReport> {
         let now = self.now();
         let who = self.who()?;
@@ -209,7 +209,7 @@ impl Api {
         let mut import = store.begin_sor_import()?;
         let mut store_error: Option<sorkomp_store::StoreError> = None;
         let mut owner_of_cvr: Option<String> = None;
-        let result = read(&mut |entity: SorEntity| {
+        let result = sorkomp_sor::parse_beside(read, |entity: SorEntity| {
             if entity.level == Some(SorLevel::Owner) && cvr.is_some() && entity.cvr == cvr {
                 owner_of_cvr = Some(entity.sor_id.clone());
             }

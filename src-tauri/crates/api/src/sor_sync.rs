@@ -218,9 +218,8 @@ impl Api {
                     done: bytes,
                     total: Some(bytes),
                 });
-                let report = self.import_sor_with(&plan.url, |sink| {
-                    sorkomp_sor::read_file(&dest, sink).map(|_| ())
-                })?;
+                let report =
+                    self.import_sor_with(&plan.url, |sink| sorkomp_sor::read_file(&dest, sink))?;
                 let store = self.store();
                 for (key, value) in [
                     (ETAG_KEY, &validators.etag),

@@ -2,7 +2,7 @@
 //!
 //! Measures, on one SOR export: a plain quick-xml pass that does nothing with the events (the
 //! speed limit), this crate's parser alone, and parser + `sorkomp_store` import (one
-//! transaction into a fresh SQLite file); for each MB/s, entities/s and peak memory (VmHWM,
+//! transaction into a fresh SQLite file, the parser on its own thread as in the app); for each MB/s, entities/s and peak memory (VmHWM,
 //! reset between phases). With `--python-seconds` (the time of the Python baseline on the same
 //! file) it prints the ratio. Each phase runs `RUNS` times; the fastest run counts.
 
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use quick_xml::events::Event;
-use sorkomp_sor::{read_file, SorError};
+use sorkomp_sor::{parse_beside, read_file, SorError};
 
 const RUNS: usize = 3;
 
@@ -62,11 +62,15 @@ fn parse_and_store(path: &Path) -> u64 {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = sorkomp_store::Store::open(&dir.path().join("bench.sqlite")).expect("store");
     let mut import = store.begin_sor_import().expect("begin import");
-    read_file(path, |e| {
-        import
-            .add(&e)
-            .map_err(|err| SorError::Aborted(err.to_string()))
-    })
+    // As the app imports: the parser on its own thread, the store on this one.
+    parse_beside(
+        |sink| read_file(path, sink),
+        |e| {
+            import
+                .add(&e)
+                .map_err(|err| SorError::Aborted(err.to_string()))
+        },
+    )
     .expect("parse + store");
     let summary = import
         .finish("2025-06-02T03:00:00Z", "bench", "bench", None)

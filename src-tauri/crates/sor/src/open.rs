@@ -1,7 +1,7 @@
 //! Opening a SOR export on disk: plain XML or a zip archive with the XML inside.
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use sorkomp_model::SorEntity;
@@ -34,11 +34,7 @@ pub fn read_file(
     if n == 4 && &magic == ZIP_MAGIC {
         return read_zip(file, &source, on_entity);
     }
-    read_entities(
-        BufReader::with_capacity(256 * 1024, file),
-        &source,
-        on_entity,
-    )
+    read_entities(file, &source, on_entity)
 }
 
 fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -96,9 +92,5 @@ fn read_zip(
             file: format!("{source}/{name}"),
         });
     }
-    read_entities(
-        BufReader::with_capacity(256 * 1024, entry),
-        &format!("{source}/{name}"),
-        on_entity,
-    )
+    read_entities(entry, &format!("{source}/{name}"), on_entity)
 }

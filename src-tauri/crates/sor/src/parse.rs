@@ -8,12 +8,12 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::rc::Rc;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+use quick_xml::name::PrefixDeclaration;
+use quick_xml::Reader;
 use sorkomp_model::{Address, SorEntity, SorLevel};
 
 use crate::error::{Counting, LineIndex, Location, SorError};
@@ -53,19 +53,14 @@ pub struct SorHeader {
 /// point forward), so an `Err` can come after entities were delivered: the caller must treat the
 /// whole read as failed and discard them (the store imports in one transaction).
 /// An `Err` from `on_entity` stops the read and is returned as is.
-pub fn read_entities<R: BufRead>(
+pub fn read_entities<R: Read>(
     reader: R,
     source: &str,
     on_entity: impl FnMut(SorEntity) -> Result<(), SorError>,
 ) -> Result<SorHeader, SorError> {
     let index = Rc::new(RefCell::new(LineIndex::default()));
-    let counted = Counting {
-        inner: reader,
-        index: index.clone(),
-        at_start: true,
-        consumed: 0,
-    };
-    let mut xml = NsReader::from_reader(counted);
+    let counted = Counting::new(reader, index.clone());
+    let mut xml = Reader::from_reader(counted);
     let config = xml.config_mut();
     config.expand_empty_elements = true;
     config.check_end_names = true;
@@ -74,6 +69,7 @@ pub fn read_entities<R: BufRead>(
         source,
         index,
         stack: Vec::with_capacity(32),
+        bindings: Vec::with_capacity(16),
         wrappers: Vec::with_capacity(16),
         ancestors: Vec::with_capacity(16),
         draft: None,
@@ -181,6 +177,27 @@ fn ns_of(uri: &[u8]) -> Ns {
     }
 }
 
+/// A namespace declaration in scope (`xmlns:prefix="uri"`, or `xmlns="uri"` with an empty
+/// prefix), made by the element at `depth` (its place in the parser's stack).
+#[derive(Debug)]
+struct Binding {
+    prefix: Box<[u8]>,
+    /// Empty for `xmlns=""`, which removes the default namespace.
+    uri: Box<[u8]>,
+    ns: Ns,
+    depth: usize,
+}
+
+/// The namespace of an element's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resolved<'a> {
+    Bound(Ns, &'a [u8]),
+    Unbound,
+}
+
+/// The URI the `xml` prefix is bound to by definition.
+const NS_XML: &[u8] = b"http://www.w3.org/XML/1998/namespace";
+
 /// An entity being read: its own values, before inheritance.
 #[derive(Debug, Default)]
 struct Draft {
@@ -232,6 +249,9 @@ struct Parser<'s, F> {
     source: &'s str,
     index: Rc<RefCell<LineIndex>>,
     stack: Vec<Ctx>,
+    /// Namespace declarations of the open elements that are read (skipped subtrees declare
+    /// nothing the parser needs, so their attributes are never looked at).
+    bindings: Vec<Binding>,
     wrappers: Vec<Wrapper>,
     ancestors: Vec<Ancestor>,
     draft: Option<Draft>,
@@ -286,40 +306,20 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         }
     }
 
-    fn run<R: BufRead>(mut self, xml: &mut NsReader<R>) -> Result<SorHeader, SorError> {
+    fn run<R: BufRead>(mut self, xml: &mut Reader<R>) -> Result<SorHeader, SorError> {
         let mut buf = Vec::with_capacity(4096);
         loop {
             buf.clear();
             let pos = xml.buffer_position();
-            // Only start tags need their namespace; end tags are matched by quick-xml.
-            let event = xml.read_event_into(&mut buf);
-            let ns = match &event {
-                Ok(Event::Start(e) | Event::Empty(e)) if self.stack.last() != Some(&Ctx::Skip) => {
-                    match xml.resolver().resolve_element(e.name()).0 {
-                        ResolveResult::Bound(ns) => Some(ns_of(ns.as_ref())),
-                        ResolveResult::Unbound => None,
-                        ResolveResult::Unknown(prefix) => {
-                            return Err(self.format_err(
-                                pos,
-                                format!(
-                                    "præfikset '{}' er ikke erklæret med et navnerum (xmlns)",
-                                    String::from_utf8_lossy(&prefix)
-                                ),
-                            ))
-                        }
-                    }
-                }
-                _ => None,
-            };
-            let event = match event {
+            let event = match xml.read_event_into(&mut buf) {
                 Ok(ev) => ev,
                 Err(e) => return Err(self.xml_error(e, xml.error_position())),
             };
             match event {
-                Event::Start(e) => self.start(&e, ns, pos, xml)?,
+                Event::Start(e) => self.start(&e, pos)?,
                 Event::End(_) => self.end(pos)?,
                 Event::Empty(e) => {
-                    self.start(&e, ns, pos, xml)?;
+                    self.start(&e, pos)?;
                     self.end(pos)?;
                 }
                 Event::Text(t) if !self.capturing() => {
@@ -433,23 +433,78 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         self.format_err(pos, problem)
     }
 
-    fn start<R: BufRead>(
-        &mut self,
+    /// Reads the namespace declarations on `e` (made at `depth`) and resolves its name.
+    fn enter<'b>(
+        &'b mut self,
         e: &BytesStart,
-        ns: Option<Ns>,
+        depth: usize,
         pos: u64,
-        xml: &mut NsReader<R>,
-    ) -> Result<(), SorError> {
+    ) -> Result<Resolved<'b>, SorError> {
+        // Most elements have no attributes; only those with some can declare a namespace.
+        if !e.attributes_raw().is_empty() {
+            for attr in e.attributes().with_checks(false) {
+                let Ok(attr) = attr else { break };
+                let prefix: &[u8] = match attr.key.as_namespace_binding() {
+                    None => continue,
+                    Some(PrefixDeclaration::Default) => b"",
+                    Some(PrefixDeclaration::Named(p)) => p,
+                };
+                let uri: &[u8] = &attr.value;
+                let misuse = match prefix {
+                    b"xmlns" => true,
+                    b"xml" => uri != NS_XML,
+                    b"" => false,
+                    _ => uri.is_empty(),
+                };
+                if misuse {
+                    return Err(self.format_err(
+                        pos,
+                        format!(
+                            "ugyldig brug af navnerum: xmlns:{}=\"{}\"",
+                            String::from_utf8_lossy(prefix),
+                            String::from_utf8_lossy(uri)
+                        ),
+                    ));
+                }
+                self.bindings.push(Binding {
+                    prefix: prefix.into(),
+                    uri: uri.into(),
+                    ns: ns_of(uri),
+                    depth,
+                });
+            }
+        }
+        let name = e.name();
+        let prefix = name.prefix().map_or(&b""[..], |p| p.into_inner());
+        match self.bindings.iter().rev().find(|b| &*b.prefix == prefix) {
+            Some(b) if b.uri.is_empty() => Ok(Resolved::Unbound),
+            Some(b) => Ok(Resolved::Bound(b.ns, &b.uri)),
+            None if prefix.is_empty() => Ok(Resolved::Unbound),
+            None if prefix == b"xml" => Ok(Resolved::Bound(Ns::Other, NS_XML)),
+            None => Err(self.format_err(
+                pos,
+                format!(
+                    "præfikset '{}' er ikke erklæret med et navnerum (xmlns)",
+                    String::from_utf8_lossy(prefix)
+                ),
+            )),
+        }
+    }
+
+    fn start(&mut self, e: &BytesStart, pos: u64) -> Result<(), SorError> {
         let Some(&parent) = self.stack.last() else {
-            return self.start_root(e, pos, xml);
+            return self.start_root(e, pos);
         };
         if parent == Ctx::Skip {
             self.stack.push(Ctx::Skip);
             return Ok(());
         }
+        let ns = match self.enter(e, self.stack.len() + 1, pos)? {
+            Resolved::Bound(ns, _) => ns,
+            Resolved::Unbound => Ns::Other,
+        };
         let local = e.local_name();
         let local = local.as_ref();
-        let ns = ns.unwrap_or(Ns::Other);
         let child = match parent {
             Ctx::Root => match (ns, local) {
                 (Ns::Sor, b"CreatedAtTime") => Ctx::Field(Field::CreatedAt),
@@ -535,12 +590,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         Ok(())
     }
 
-    fn start_root<R: BufRead>(
-        &mut self,
-        e: &BytesStart,
-        pos: u64,
-        xml: &NsReader<R>,
-    ) -> Result<(), SorError> {
+    fn start_root(&mut self, e: &BytesStart, pos: u64) -> Result<(), SorError> {
         if self.root_closed {
             return Err(self.format_err(
                 pos,
@@ -550,11 +600,11 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                 ),
             ));
         }
-        let (resolved, local) = xml.resolver().resolve_element(e.name());
-        let uri = match resolved {
-            ResolveResult::Bound(ns) => String::from_utf8_lossy(ns.as_ref()).into_owned(),
-            _ => String::new(),
+        let uri = match self.enter(e, 1, pos)? {
+            Resolved::Bound(_, uri) => String::from_utf8_lossy(uri).into_owned(),
+            Resolved::Unbound => String::new(),
         };
+        let local = e.local_name();
         let format = match uri.as_str() {
             NS_SOR_V2 => Some(SorFormat::V2),
             NS_SOR_V1 => Some(SorFormat::V1),
@@ -725,6 +775,13 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         let Some(ctx) = self.stack.pop() else {
             return Ok(());
         };
+        while self
+            .bindings
+            .last()
+            .is_some_and(|b| b.depth > self.stack.len())
+        {
+            self.bindings.pop();
+        }
         match ctx {
             Ctx::Field(field) => self.store_field(field, pos),
             Ctx::Replacement(r) => {
