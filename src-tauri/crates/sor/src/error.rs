@@ -251,16 +251,18 @@ mod tests {
     use super::*;
 
     fn check(text: &str, pos: u64, expected: (u64, u64)) {
-        let mut index = LineIndex::default();
-        // Feed in small chunks, as a reader would.
-        for chunk in text.as_bytes().chunks(3) {
-            index.record(chunk);
+        // Fed in chunks of several sizes, as a reader would.
+        for size in [3, 11, text.len().max(1)] {
+            let mut index = LineIndex::default();
+            for chunk in text.as_bytes().chunks(size) {
+                index.record(chunk);
+            }
+            assert_eq!(
+                index.locate(pos),
+                expected,
+                "offset {pos} in {text:?} (read {size} bytes at a time) should be at line/column {expected:?}"
+            );
         }
-        assert_eq!(
-            index.locate(pos),
-            expected,
-            "offset {pos} in {text:?} should be at line/column {expected:?}"
-        );
     }
 
     #[test]
@@ -271,6 +273,11 @@ mod tests {
         check("ab\ncd", 4, (2, 2));
         check("ab\ncd\n\nef", 7, (4, 1));
         check("ab\n", 2, (1, 3));
+        let long = "første linje\nanden linje er længere end otte bytes\n\n\tfjerde\n";
+        check(long, 14, (2, 1));
+        check(long, 53, (3, 1));
+        check(long, 55, (4, 2));
+        check(long, 61, (4, 8));
     }
 
     /// A reader that hands out at most `step` bytes per call, as a pipe or a zip entry may.

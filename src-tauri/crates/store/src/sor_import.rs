@@ -19,11 +19,15 @@ const NEXT_TABLE_DDL: &str = "
         name TEXT NOT NULL, type_code TEXT, cvr TEXT, postcode TEXT, to_date TEXT, data TEXT NOT NULL
     );";
 
-/// The same indexes as migration 0001 creates on `sor_entity`.
+/// The indexes migration 0001 creates on `sor_entity`, but the unique one on `sor_id`: that one
+/// is built on the next snapshot before the comparison and moves with it at the swap.
 const SOR_ENTITY_INDEXES: &str = "
-    CREATE UNIQUE INDEX sor_entity_id ON sor_entity(sor_id);
     CREATE INDEX sor_entity_owner ON sor_entity(owner_id);
     CREATE INDEX sor_entity_parent ON sor_entity(parent_id);";
+
+/// The two names the unique `sor_id` index takes in turn: the current snapshot's index keeps its
+/// name after the swap, so the next snapshot's gets the other one.
+const UNIQUE_ID_INDEX_NAMES: [&str; 2] = ["sor_entity_id", "sor_entity_next_id"];
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -37,7 +41,8 @@ pub struct SorImportSummary {
     pub changed: u64,
     /// True when the new snapshot equals the previous one (nothing was written but a log row).
     pub unchanged: bool,
-    /// Changes inside the municipality's subtree (each also written to the change log).
+    /// Changes inside the municipality's subtree (each also written to the change log); empty
+    /// on the first import into an empty cache, where everything is new.
     pub municipality_changes: Vec<SnapshotChange>,
 }
 
@@ -95,11 +100,17 @@ impl SorImport<'_> {
         municipality_owner: Option<&str>,
     ) -> Result<SorImportSummary> {
         let tx = &self.tx;
-        // The unique index both checks for duplicate ids and serves the comparison below; only
-        // when it fails is the offending id looked up.
-        if let Err(e) =
-            tx.execute_batch("CREATE UNIQUE INDEX sor_entity_next_id ON sor_entity_next(sor_id);")
-        {
+        // The unique index checks for duplicate ids, serves the comparison below and stays as
+        // the snapshot's index after the swap; only when it fails is the offending id looked up.
+        let taken: bool = tx.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?1",
+            [UNIQUE_ID_INDEX_NAMES[0]],
+            |r| r.get(0),
+        )?;
+        let unique_index = UNIQUE_ID_INDEX_NAMES[usize::from(taken)];
+        if let Err(e) = tx.execute_batch(&format!(
+            "CREATE UNIQUE INDEX {unique_index} ON sor_entity_next(sor_id);"
+        )) {
             if e.sqlite_error_code() != Some(rusqlite::ErrorCode::ConstraintViolation) {
                 return Err(e.into());
             }
@@ -112,7 +123,16 @@ impl SorImport<'_> {
         }
         let previous: i64 = tx.query_row("SELECT count(*) FROM sor_entity", [], |r| r.get(0))?;
 
-        let (appeared, disappeared, changed) = diff(tx, municipality_owner)?;
+        // Into an empty cache (the first import) everything appeared and nothing is logged.
+        let (appeared, disappeared, changed) = if previous == 0 {
+            let all = DiffPart {
+                total: self.summary.entities,
+                local: Vec::new(),
+            };
+            (all, DiffPart::default(), DiffPart::default())
+        } else {
+            diff(tx, municipality_owner)?
+        };
         self.summary.appeared = appeared.total;
         self.summary.disappeared = disappeared.total;
         self.summary.changed = changed.total;
@@ -148,7 +168,9 @@ impl SorImport<'_> {
         if self.summary.unchanged {
             tx.execute_batch("DROP TABLE sor_entity_next;")?;
         } else {
-            tx.execute_batch("DROP TABLE sor_entity; ALTER TABLE sor_entity_next RENAME TO sor_entity; DROP INDEX sor_entity_next_id;")?;
+            tx.execute_batch(
+                "DROP TABLE sor_entity; ALTER TABLE sor_entity_next RENAME TO sor_entity;",
+            )?;
             tx.execute_batch(SOR_ENTITY_INDEXES)?;
         }
         let s = &self.summary;
@@ -185,16 +207,24 @@ impl SorImport<'_> {
 /// The `data` column: a compact binary encoding of the whole `SorEntity` (written by every
 /// import since schema 1 stored JSON text; rows still holding JSON text are read as JSON).
 ///
-/// Layout, version byte 1 first: strings as a varint length then UTF-8 bytes; an optional
+/// Layout, version byte first: strings as a varint length then UTF-8 bytes; an optional
 /// string as 0 (absent) or length + 1; an optional address as 0 or 1 followed by its parts;
 /// the five `*_inherited` flags in one byte; id lists as a count then strings. Every field is
 /// named below, so a new field in `SorEntity` fails to compile until it is encoded.
+/// Version 2 adds one thing: a visiting address inherited from the unit's own postal address
+/// (SOR's rule for a missing one, most units) is the single byte 2 instead of a copy.
 mod codec {
     use sorkomp_model::{Address, SorEntity, SorLevel};
 
-    const VERSION: u8 = 1;
+    pub const VERSION: u8 = 2;
+    /// An address byte: the visiting address is the postal address (version 2).
+    const SAME_AS_POSTAL: u8 = 2;
 
     pub fn encode(e: &SorEntity, out: &mut Vec<u8>) {
+        encode_version(e, out, VERSION)
+    }
+
+    pub fn encode_version(e: &SorEntity, out: &mut Vec<u8>, version: u8) {
         let SorEntity {
             sor_id,
             level,
@@ -224,7 +254,7 @@ mod codec {
             replaced_by,
         } = e;
         out.clear();
-        out.push(VERSION);
+        out.push(version);
         out.push(match level {
             None => 0,
             Some(SorLevel::Owner) => 1,
@@ -244,9 +274,13 @@ mod codec {
         for s in [type_code, ean, shak, local_code, cvr] {
             put_opt(out, s);
         }
-        for a in [postal_address, visiting_address, activity_address] {
-            put_address(out, a);
+        put_address(out, postal_address);
+        if version >= 2 && *visiting_inherited && visiting_address == postal_address {
+            out.push(SAME_AS_POSTAL);
+        } else {
+            put_address(out, visiting_address);
         }
+        put_address(out, activity_address);
         for s in [
             phone,
             email,
@@ -268,7 +302,7 @@ mod codec {
 
     pub fn decode(bytes: &[u8]) -> Option<SorEntity> {
         let mut r = Reader { bytes };
-        if r.byte()? != VERSION {
+        if !(1..=VERSION).contains(&r.byte()?) {
             return None;
         }
         let level = match r.byte()? {
@@ -279,21 +313,37 @@ mod codec {
             _ => return None,
         };
         let flags = r.byte()?;
+        let sor_id = r.string()?;
+        let parent_id = r.opt()?;
+        let owner_id = r.string()?;
+        let name = r.string()?;
+        let type_code = r.opt()?;
+        let ean = r.opt()?;
+        let shak = r.opt()?;
+        let local_code = r.opt()?;
+        let cvr = r.opt()?;
+        let postal_address = r.address()?;
+        let visiting_address = if r.bytes.first() == Some(&SAME_AS_POSTAL) {
+            r.byte()?;
+            postal_address.clone()
+        } else {
+            r.address()?
+        };
         let e = SorEntity {
-            sor_id: r.string()?,
+            sor_id,
             level,
-            parent_id: r.opt()?,
-            owner_id: r.string()?,
-            name: r.string()?,
-            type_code: r.opt()?,
-            ean: r.opt()?,
+            parent_id,
+            owner_id,
+            name,
+            type_code,
+            ean,
             ean_inherited: flags & 1 != 0,
-            shak: r.opt()?,
-            local_code: r.opt()?,
-            cvr: r.opt()?,
-            postal_address: r.address()?,
+            shak,
+            local_code,
+            cvr,
+            postal_address,
             postal_inherited: flags & 2 != 0,
-            visiting_address: r.address()?,
+            visiting_address,
             visiting_inherited: flags & 4 != 0,
             activity_address: r.address()?,
             phone: r.opt()?,
@@ -469,11 +519,13 @@ fn diff(
             });
         }
     }
-    // A row written as JSON (before the binary encoding) never equals its binary successor
-    // byte for byte, so those pairs are compared as entities.
+    // A row written as JSON (before the binary encoding) or in an earlier binary version never
+    // equals its successor byte for byte, so those pairs are compared as entities.
     let mut changed = DiffPart::default();
     let mut stmt = tx.prepare(
-        "SELECT n.owner_id = ?1 OR o.owner_id = ?1, typeof(o.data) = 'text', o.data, n.data
+        "SELECT n.owner_id = ?1 OR o.owner_id = ?1,
+                typeof(o.data) = 'text' OR substr(o.data, 1, 1) <> substr(n.data, 1, 1),
+                o.data, n.data
          FROM sor_entity_next n JOIN sor_entity o ON o.sor_id = n.sor_id WHERE o.data <> n.data",
     )?;
     let mut rows = stmt.query([owner])?;
@@ -755,15 +807,110 @@ mod tests {
             level: None,
             ..full()
         };
-        for e in [full(), SorEntity::default(), long_name] {
-            let mut bytes = Vec::new();
-            codec::encode(&e, &mut bytes);
-            assert_eq!(
-                codec::decode(&bytes).as_ref(),
-                Some(&e),
-                "an entity must survive the store unchanged"
-            );
+        for e in [full(), SorEntity::default(), long_name, visiting_is_postal()] {
+            for version in [1, codec::VERSION] {
+                let mut bytes = Vec::new();
+                codec::encode_version(&e, &mut bytes, version);
+                assert_eq!(
+                    codec::decode(&bytes).as_ref(),
+                    Some(&e),
+                    "an entity must survive the store unchanged (encoding version {version})"
+                );
+            }
         }
+    }
+
+    /// SOR's rule for a missing visiting address: it is the postal one.
+    fn visiting_is_postal() -> SorEntity {
+        let e = full();
+        SorEntity {
+            visiting_address: e.postal_address.clone(),
+            visiting_inherited: true,
+            ..e
+        }
+    }
+
+    #[test]
+    fn an_inherited_visiting_address_is_not_stored_twice() {
+        let (mut v1, mut v2) = (Vec::new(), Vec::new());
+        codec::encode_version(&visiting_is_postal(), &mut v1, 1);
+        codec::encode(&visiting_is_postal(), &mut v2);
+        assert!(
+            v2.len() + 30 < v1.len(),
+            "version 2 should drop the copied address: {} vs {} bytes",
+            v2.len(),
+            v1.len()
+        );
+    }
+
+    #[test]
+    fn a_snapshot_in_the_previous_binary_encoding_reimports_unchanged() {
+        let mut store = Store::open_in_memory().unwrap();
+        let e = visiting_is_postal();
+        let mut v1 = Vec::new();
+        codec::encode_version(&e, &mut v1, 1);
+        store
+            .conn
+            .execute(
+                "INSERT INTO sor_entity(sor_id, level, parent_id, owner_id, name, data)
+                 VALUES (?1, 'unit', ?2, ?3, ?4, ?5)",
+                params![e.sor_id, e.parent_id, e.owner_id, e.name, v1],
+            )
+            .unwrap();
+        let mut import = store.begin_sor_import().unwrap();
+        import.add(&e).unwrap();
+        let summary = import
+            .finish("2025-06-02T03:00:00Z", "test", "test", Some(&e.owner_id))
+            .unwrap();
+        assert!(
+            summary.changed == 0 && summary.municipality_changes.is_empty(),
+            "a new encoding of the same entity is no change: {summary:?}"
+        );
+    }
+
+    fn indexes_of_sor_entity(store: &Store) -> Vec<(String, bool)> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT name, \"unique\" FROM pragma_index_list('sor_entity') ORDER BY name")
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    #[test]
+    fn every_snapshot_keeps_one_unique_id_index_and_refuses_duplicates() {
+        let mut store = Store::open_in_memory().unwrap();
+        for round in 0..3 {
+            let mut import = store.begin_sor_import().unwrap();
+            for n in 0..=round {
+                let e = SorEntity {
+                    sor_id: format!("{}", 100 + n),
+                    name: format!("Enhed {n} i runde {round}"),
+                    ..full()
+                };
+                import.add(&e).unwrap();
+            }
+            import.finish("2025-06-02T03:00:00Z", "t", "t", None).unwrap();
+            let indexes = indexes_of_sor_entity(&store);
+            assert_eq!(
+                indexes.iter().filter(|(_, unique)| *unique).count(),
+                1,
+                "one unique index on sor_id after import {round}: {indexes:?}"
+            );
+            assert_eq!(indexes.len(), 3, "{indexes:?}");
+        }
+        let mut import = store.begin_sor_import().unwrap();
+        import.add(&full()).unwrap();
+        import.add(&full()).unwrap();
+        let err = import.finish("2025-06-03T03:00:00Z", "t", "t", None).unwrap_err();
+        assert!(err.to_string().contains(&full().sor_id), "{err}");
+        assert_eq!(
+            store.sor_entity("102").unwrap().unwrap().name,
+            "Enhed 2 i runde 2",
+            "the previous snapshot survives a refused import"
+        );
     }
 
     #[test]
