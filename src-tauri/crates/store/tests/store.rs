@@ -87,6 +87,32 @@ fn a_new_database_has_the_current_schema() {
     );
 }
 
+fn page_size(path: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_query_value(None, "page_size", |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_new_database_gets_16_kib_pages_and_an_older_one_keeps_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.sqlite");
+    drop(Store::open(&new).unwrap());
+    assert_eq!(page_size(&new), 16384, "large pages for the SOR snapshot");
+
+    // A database created by an earlier version (4 KiB pages) opens, migrates and keeps them.
+    let old = dir.path().join("old.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        conn.execute_batch("PRAGMA page_size = 4096; CREATE TABLE earlier(x); DROP TABLE earlier;")
+            .unwrap();
+    }
+    let store = Store::open(&old).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    drop(store);
+    assert_eq!(page_size(&old), 4096);
+}
+
 #[test]
 fn a_newer_database_is_refused_and_left_unchanged() {
     let dir = tempfile::tempdir().unwrap();
