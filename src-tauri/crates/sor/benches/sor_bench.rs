@@ -4,7 +4,7 @@
 //! speed limit), this crate's parser alone, and parser + `sorkomp_store` import (one
 //! transaction into a fresh SQLite file, the parser on its own thread as in the app); for each MB/s, entities/s and peak memory (VmHWM,
 //! reset between phases). With `--python-seconds` (the time of the Python baseline on the same
-//! file) it prints the ratio. Each phase runs `RUNS` times; the fastest run counts.
+//! file) it prints the ratio. The phases run in turn, `RUNS` rounds; each one's fastest run counts.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -15,7 +15,7 @@ use std::time::Instant;
 use quick_xml::events::Event;
 use sorkomp_sor::{parse_beside, read_file, SorError};
 
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 /// VmHWM (peak resident set) of this process, in MiB.
 fn peak_mib() -> f64 {
@@ -78,26 +78,32 @@ fn parse_and_store(path: &Path) -> u64 {
     summary.entities
 }
 
+#[derive(Clone, Copy)]
 struct Phase {
     seconds: f64,
     count: u64,
     peak: f64,
 }
 
-fn measure(f: impl Fn() -> u64) -> Phase {
-    reset_peak();
-    let mut best = f64::INFINITY;
-    let mut count = 0;
+/// Runs the phases in turn, `RUNS` rounds, and keeps each phase's fastest run and highest
+/// peak. Interleaving makes a slow spell of a shared machine hit every phase alike, so the
+/// ratios of one run compare like with like.
+fn measure<const N: usize>(phases: [&dyn Fn() -> u64; N]) -> [Phase; N] {
+    let mut out = [Phase {
+        seconds: f64::INFINITY,
+        count: 0,
+        peak: 0.0,
+    }; N];
     for _ in 0..RUNS {
-        let t = Instant::now();
-        count = f();
-        best = best.min(t.elapsed().as_secs_f64());
+        for (phase, f) in out.iter_mut().zip(phases) {
+            reset_peak();
+            let t = Instant::now();
+            phase.count = f();
+            phase.seconds = phase.seconds.min(t.elapsed().as_secs_f64());
+            phase.peak = phase.peak.max(peak_mib());
+        }
     }
-    Phase {
-        seconds: best,
-        count,
-        peak: peak_mib(),
-    }
+    out
 }
 
 fn main() -> ExitCode {
@@ -117,9 +123,11 @@ fn main() -> ExitCode {
     let path = Path::new(file);
     let mb = std::fs::metadata(path).expect("file exists").len() as f64 / 1e6;
 
-    let plain = measure(|| plain_pass(path));
-    let parse = measure(|| parse_only(path));
-    let store = measure(|| parse_and_store(path));
+    let [plain, parse, store] = measure([
+        &|| plain_pass(path),
+        &|| parse_only(path),
+        &|| parse_and_store(path),
+    ]);
 
     println!("file: {file} ({mb:.1} MB, {} entities)", parse.count);
     println!(

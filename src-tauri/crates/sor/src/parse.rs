@@ -62,7 +62,7 @@ pub fn read_entities<R: Read>(
     let counted = Counting::new(reader, index.clone());
     let mut xml = Reader::from_reader(counted);
     let config = xml.config_mut();
-    config.expand_empty_elements = true;
+    config.expand_empty_elements = false;
     config.check_end_names = true;
     config.trim_text(false);
     Parser {
@@ -78,6 +78,7 @@ pub fn read_entities<R: Read>(
         pending_geo: Vec::new(),
         header: None,
         root_closed: false,
+        held: None,
         on_entity,
     }
     .run(&mut xml)
@@ -243,6 +244,8 @@ struct Wrapper {
     level: SorLevel,
     at: u64,
     ancestors_before: usize,
+    /// Its entity element has been read (children may follow).
+    has_entity: bool,
 }
 
 struct Parser<'s, F> {
@@ -262,6 +265,9 @@ struct Parser<'s, F> {
     pending_geo: Vec<(String, String, Location)>,
     header: Option<SorHeader>,
     root_closed: bool,
+    /// The last entity read, held back until it is known whether children follow: only then
+    /// are its inheritable values copied into `ancestors` (most entities have no children).
+    held: Option<SorEntity>,
     on_entity: F,
 }
 
@@ -685,7 +691,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                 ));
             }
             if let Some(w) = self.wrappers.last() {
-                if self.ancestors.len() == w.ancestors_before {
+                if !w.has_entity {
                     return Err(self.format_err(
                         pos,
                         format!(
@@ -697,19 +703,18 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                     ));
                 }
             }
+            // A child follows: the entity read last is its parent.
+            self.deliver_held(true)?;
             self.wrappers.push(Wrapper {
                 level,
                 at: pos,
                 ancestors_before: self.ancestors.len(),
+                has_entity: false,
             });
             return Ok(Ctx::Wrapper(level));
         }
         let level = entity_of.unwrap_or(SorLevel::Unit);
-        let ok = parent == Some(level)
-            && self
-                .wrappers
-                .last()
-                .is_some_and(|w| self.ancestors.len() == w.ancestors_before);
+        let ok = parent == Some(level) && self.wrappers.last().is_some_and(|w| !w.has_entity);
         if !ok {
             let problem = if parent == Some(level) {
                 format!(
@@ -799,9 +804,11 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             }
             Ctx::Entity => self.finish_entity(),
             Ctx::Wrapper(level) => {
+                // No child followed the entity held back, if any: it is delivered as it is.
+                self.deliver_held(false)?;
                 let w = self.wrappers.pop();
                 if let Some(w) = w {
-                    if self.ancestors.len() == w.ancestors_before {
+                    if !w.has_entity {
                         return Err(self.format_err(
                             w.at,
                             format!(
@@ -824,42 +831,58 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
     }
 
     fn store_field(&mut self, field: Field, pos: u64) -> Result<(), SorError> {
-        let value = self.text.trim();
+        let text = std::mem::take(&mut self.text);
+        let result = self.store_value(field, text.trim(), pos);
+        // The capture buffer is kept (cleared) so its capacity serves the next field.
+        self.text = text;
+        self.text.clear();
+        result
+    }
+
+    /// Stores one field's trimmed text, allocating only the string that is kept.
+    fn store_value(&mut self, field: Field, value: &str, pos: u64) -> Result<(), SorError> {
         if value.is_empty() {
             return Ok(());
         }
-        let value = value.to_string();
-        self.text.clear();
         if let Field::CreatedAt | Field::SnapshotDate = field {
             if let Some(h) = self.header.as_mut() {
                 match field {
-                    Field::CreatedAt => h.created_at = Some(value),
-                    _ => h.snapshot_date = Some(value),
+                    Field::CreatedAt => h.created_at = Some(value.to_string()),
+                    _ => h.snapshot_date = Some(value.to_string()),
                 }
             }
             return Ok(());
         }
-        let date = match field {
-            Field::FromDate | Field::ToDate | Field::UpdatedAt | Field::FirstFromDate => {
-                match iso_date(&value) {
-                    Some(d) => Some(d),
-                    None => {
-                        let id = self.draft_id();
-                        return Err(SorError::Entity {
-                            at: self.at(pos),
-                            sor_id: id,
-                            problem: format!(
-                                "datoen '{value}' er ikke en gyldig dato (forventede ÅÅÅÅ-MM-DD)"
-                            ),
-                        });
-                    }
-                }
+        if let Field::FromDate | Field::ToDate | Field::UpdatedAt | Field::FirstFromDate = field {
+            let Some(date) = iso_date(value) else {
+                let id = self.draft_id();
+                return Err(SorError::Entity {
+                    at: self.at(pos),
+                    sor_id: id,
+                    problem: format!(
+                        "datoen '{value}' er ikke en gyldig dato (forventede ÅÅÅÅ-MM-DD)"
+                    ),
+                });
+            };
+            if let Some(d) = self.draft.as_mut() {
+                let slot = match field {
+                    Field::FromDate => &mut d.from_date,
+                    Field::ToDate => &mut d.to_date,
+                    Field::UpdatedAt => &mut d.updated_at,
+                    _ => &mut d.first_from_date,
+                };
+                *slot = Some(date.to_string());
             }
-            _ => None,
-        };
+            return Ok(());
+        }
         let Some(d) = self.draft.as_mut() else {
             return Ok(());
         };
+        if let Field::EanInherited = field {
+            d.ean_inherited_flag = Some(value == "true" || value == "1");
+            return Ok(());
+        }
+        let value = value.to_string();
         match field {
             Field::SorId => d.sor_id = Some(value),
             Field::Name => d.name = Some(value),
@@ -868,14 +891,9 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             Field::LocalCode => d.local_code = Some(value),
             Field::Cvr => d.cvr = Some(value),
             Field::Ean => d.ean = Some(value),
-            Field::EanInherited => d.ean_inherited_flag = Some(value == "true" || value == "1"),
             Field::Phone => d.phone = Some(value),
             Field::Email => d.email = Some(value),
             Field::Website => d.website = Some(value),
-            Field::FromDate => d.from_date = date,
-            Field::ToDate => d.to_date = date,
-            Field::UpdatedAt => d.updated_at = date,
-            Field::FirstFromDate => d.first_from_date = date,
             Field::GeoParentId => d.geo_parent = Some(value),
             Field::Address(kind, part) => {
                 let slot = match kind {
@@ -894,7 +912,13 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                     AddrPart::Municipality => a.municipality_code = Some(value),
                 }
             }
-            Field::CreatedAt | Field::SnapshotDate => {}
+            Field::CreatedAt
+            | Field::SnapshotDate
+            | Field::EanInherited
+            | Field::FromDate
+            | Field::ToDate
+            | Field::UpdatedAt
+            | Field::FirstFromDate => {}
         }
         Ok(())
     }
@@ -988,15 +1012,11 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             }
             _ => (d.phone, d.email, d.website, false),
         };
-        self.ancestors.push(Ancestor {
-            sor_id: sor_id.clone(),
-            postal: postal.clone(),
-            ean: ean.clone(),
-            phone: phone.clone(),
-            email: email.clone(),
-            website: website.clone(),
-        });
-        (self.on_entity)(SorEntity {
+        if let Some(w) = self.wrappers.last_mut() {
+            w.has_entity = true;
+        }
+        self.deliver_held(false)?;
+        self.held = Some(SorEntity {
             sor_id,
             level: Some(level),
             parent_id,
@@ -1023,10 +1043,30 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             first_from_date: d.first_from_date,
             replaces: d.replaces,
             replaced_by: d.replaced_by,
-        })
+        });
+        Ok(())
     }
 
-    fn finish(self, pos: u64) -> Result<SorHeader, SorError> {
+    /// Hands the entity held back to the caller; first, when children follow, keeps what
+    /// they inherit from it.
+    fn deliver_held(&mut self, has_children: bool) -> Result<(), SorError> {
+        let Some(e) = self.held.take() else {
+            return Ok(());
+        };
+        if has_children {
+            self.ancestors.push(Ancestor {
+                sor_id: e.sor_id.clone(),
+                postal: e.postal_address.clone(),
+                ean: e.ean.clone(),
+                phone: e.phone.clone(),
+                email: e.email.clone(),
+                website: e.website.clone(),
+            });
+        }
+        (self.on_entity)(e)
+    }
+
+    fn finish(mut self, pos: u64) -> Result<SorHeader, SorError> {
         if let Some(open) = self.stack.last() {
             let what = match open {
                 Ctx::Root => "SorTree".to_string(),
@@ -1047,7 +1087,8 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                 ),
             ));
         }
-        let Some(header) = self.header else {
+        self.deliver_held(false)?;
+        let Some(header) = self.header.take() else {
             return Err(self.format_err(
                 pos,
                 "filen indeholder intet XML-element; forventede SOR's XML-eksport (SorTree)",
@@ -1110,7 +1151,7 @@ fn parse_sor_id(s: &str) -> Option<u64> {
 }
 
 /// `YYYY-MM-DD`, optionally followed by a time or time zone (xs:date / xs:dateTime).
-fn iso_date(s: &str) -> Option<String> {
+fn iso_date(s: &str) -> Option<&str> {
     let b = s.as_bytes();
     if b.len() < 10 {
         return None;
@@ -1127,7 +1168,7 @@ fn iso_date(s: &str) -> Option<String> {
     if b.len() > 10 && !matches!(b[10], b'T' | b'Z' | b'+' | b'-') {
         return None;
     }
-    Some(s[..10].to_string())
+    Some(&s[..10])
 }
 
 #[cfg(test)]
@@ -1136,7 +1177,7 @@ mod tests {
 
     fn check_date(input: &str, expected: Option<&str>) {
         assert_eq!(
-            iso_date(input).as_deref(),
+            iso_date(input),
             expected,
             "date {input:?} should normalise to {expected:?}"
         );
