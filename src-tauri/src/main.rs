@@ -8,6 +8,9 @@ use std::process::ExitCode;
 use sor_komponent_lib::{builder, context};
 use sorkomp_api::{Api, ApiError};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TITLE: &str = "SOR-komponent kan ikke starte";
 
 fn main() -> ExitCode {

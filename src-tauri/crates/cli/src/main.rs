@@ -16,6 +16,9 @@ use sorkomp_model::{ProposalKind, ProposalStatus};
 
 mod sor_download;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "sorkomp",

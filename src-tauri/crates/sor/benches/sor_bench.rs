@@ -15,6 +15,10 @@ use std::time::Instant;
 use quick_xml::events::Event;
 use sorkomp_sor::{parse_beside, read_file, SorError};
 
+/// The allocator the app and the CLI use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RUNS: usize = 5;
 
 /// VmHWM (peak resident set) of this process, in MiB.

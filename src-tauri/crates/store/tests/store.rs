@@ -258,12 +258,15 @@ fn duplicate_sor_ids_abort_the_import() {
     );
     let mut imp = store.begin_sor_import().unwrap();
     imp.add(&sor("5", "A", "5", SorLevel::Owner)).unwrap();
-    imp.add(&sor("5", "B", "5", SorLevel::Owner)).unwrap();
-    let err = imp.finish(NOW, "t", "x.xml", None).unwrap_err();
+    let err = imp
+        .add(&sor("5", "B", "5", SorLevel::Owner))
+        .expect_err("the second row with the same id is refused at once");
+    assert_eq!(err.code(), "conflict");
     assert!(
-        err.to_string().contains("5"),
+        err.to_string().contains("SOR-id 5 forekommer flere gange"),
         "the message names the id: {err}"
     );
+    drop(imp);
     assert!(
         store.sor_entity("1").unwrap().is_some(),
         "the old snapshot survives"
