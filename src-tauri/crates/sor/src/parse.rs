@@ -482,7 +482,12 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         }
         let name = e.name();
         let prefix = name.prefix().map_or(&b""[..], |p| p.into_inner());
-        match self.bindings.iter().rev().find(|b| &*b.prefix == prefix) {
+        let found = self
+            .bindings
+            .iter()
+            .rev()
+            .find(|b| b.prefix.len() == prefix.len() && &*b.prefix == prefix);
+        match found {
             Some(b) if b.uri.is_empty() => Ok(Resolved::Unbound),
             Some(b) => Ok(Resolved::Bound(b.ns, &b.uri)),
             None if prefix.is_empty() => Ok(Resolved::Unbound),
@@ -790,7 +795,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         match ctx {
             Ctx::Field(field) => self.store_field(field, pos),
             Ctx::Replacement(r) => {
-                let id = self.text.trim();
+                let id = self.text.trim_ascii();
                 if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
                     if let Some(d) = self.draft.as_mut() {
                         match r {
@@ -832,7 +837,8 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
 
     fn store_field(&mut self, field: Field, pos: u64) -> Result<(), SorError> {
         let text = std::mem::take(&mut self.text);
-        let result = self.store_value(field, text.trim(), pos);
+        // XML's white space is ASCII (space, tab, CR, LF); a no-break space is part of a value.
+        let result = self.store_value(field, text.trim_ascii(), pos);
         // The capture buffer is kept (cleared) so its capacity serves the next field.
         self.text = text;
         self.text.clear();
