@@ -105,49 +105,88 @@ impl SorError {
     }
 }
 
-/// How far back (in bytes) line starts are remembered. Positions the parser reports lie within
-/// its read buffer, far less than this.
+/// How far back (in bytes) exact lines and columns can be given. Positions the parser reports
+/// lie within the element it is reading, far less than this.
 const WINDOW: u64 = 4 << 20;
 
-/// Maps byte offsets to line/column while the file streams past, remembering only the line
-/// starts of the last [`WINDOW`] bytes so memory stays flat.
+/// Maps byte offsets to line/column while the file streams past. It counts the newlines of each
+/// chunk read and keeps a copy of the chunks of the last [`WINDOW`] bytes (a vectorised count
+/// and a copy cost far less than noting every line start), so memory stays flat. Lines are
+/// counted on demand from a cursor that moves forward with the parser.
 #[derive(Debug, Default)]
 pub(crate) struct LineIndex {
     read: u64,
     newlines: u64,
-    recent: VecDeque<u64>,
-    last_forgotten: Option<u64>,
+    chunks: VecDeque<Chunk>,
+    /// Buffers of forgotten chunks, reused.
+    spare: Vec<Vec<u8>>,
+    /// The last position located and the number of newlines before it.
+    cursor: (u64, u64),
+}
+
+#[derive(Debug)]
+struct Chunk {
+    start: u64,
+    newlines_before: u64,
+    bytes: Vec<u8>,
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytecount::count(bytes, b'\n') as u64
 }
 
 impl LineIndex {
     fn record(&mut self, chunk: &[u8]) {
-        for i in memchr::memchr_iter(b'\n', chunk) {
-            self.recent.push_back(self.read + i as u64);
-            self.newlines += 1;
-        }
+        let mut bytes = self.spare.pop().unwrap_or_default();
+        bytes.clear();
+        bytes.extend_from_slice(chunk);
+        self.chunks.push_back(Chunk {
+            start: self.read,
+            newlines_before: self.newlines,
+            bytes,
+        });
+        self.newlines += count_newlines(chunk);
         self.read += chunk.len() as u64;
-        let horizon = self.read.saturating_sub(WINDOW);
-        while let Some(&first) = self.recent.front() {
-            if first >= horizon {
-                break;
+        while self.chunks.len() > 1 && self.chunks[1].start + WINDOW <= self.read {
+            if let Some(old) = self.chunks.pop_front() {
+                self.spare.push(old.bytes);
             }
-            self.last_forgotten = Some(first);
-            self.recent.pop_front();
         }
     }
 
-    /// 1-based (line, column) of byte offset `pos`.
-    pub(crate) fn locate(&self, pos: u64) -> (u64, u64) {
-        let before = self.recent.partition_point(|&o| o < pos);
-        let after = (self.recent.len() - before) as u64;
-        let line = self.newlines - after + 1;
-        let line_start = before
-            .checked_sub(1)
-            .map(|i| self.recent[i])
-            .or(self.last_forgotten)
-            .map(|o| o + 1)
-            .unwrap_or(0);
-        (line, pos.saturating_sub(line_start) + 1)
+    /// 1-based (line, column) of byte offset `pos`; exact within the last [`WINDOW`] bytes,
+    /// before that the line where the remembered part begins.
+    pub(crate) fn locate(&mut self, pos: u64) -> (u64, u64) {
+        let Some(first) = self.chunks.front() else {
+            return (1, pos + 1);
+        };
+        if pos < first.start {
+            return (first.newlines_before + 1, 1);
+        }
+        // The chunk holding `pos` (or the last one, for the end of the input).
+        let i = self
+            .chunks
+            .partition_point(|c| c.start + c.bytes.len() as u64 <= pos)
+            .min(self.chunks.len() - 1);
+        let chunk = &self.chunks[i];
+        let within = ((pos - chunk.start) as usize).min(chunk.bytes.len());
+        let (cursor_pos, cursor_newlines) = self.cursor;
+        let newlines_before = if cursor_pos >= chunk.start && cursor_pos <= pos {
+            let from = (cursor_pos - chunk.start) as usize;
+            cursor_newlines + count_newlines(&chunk.bytes[from..within])
+        } else {
+            chunk.newlines_before + count_newlines(&chunk.bytes[..within])
+        };
+        self.cursor = (pos, newlines_before);
+        let line_start = memchr::memrchr(b'\n', &chunk.bytes[..within])
+            .map(|at| chunk.start + at as u64 + 1)
+            .or_else(|| {
+                self.chunks.range(..i).rev().find_map(|c| {
+                    memchr::memrchr(b'\n', &c.bytes).map(|at| c.start + at as u64 + 1)
+                })
+            })
+            .unwrap_or(first.start);
+        (newlines_before + 1, pos - line_start + 1)
     }
 }
 
@@ -278,6 +317,34 @@ mod tests {
         check(long, 53, (3, 1));
         check(long, 55, (4, 2));
         check(long, 61, (4, 8));
+    }
+
+    /// The parser asks mostly forward (the cursor), sometimes back (an entity's start).
+    #[test]
+    fn every_offset_is_located_exactly_in_any_order() {
+        let text: String = (0..200)
+            .map(|n| format!("{}æ\n", "x".repeat(n % 17)))
+            .collect();
+        let naive = |pos: usize| {
+            let before = &text.as_bytes()[..pos];
+            let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            (line, (pos - start) as u64 + 1)
+        };
+        for size in [3, 11, 64, text.len()] {
+            let mut index = LineIndex::default();
+            for chunk in text.as_bytes().chunks(size) {
+                index.record(chunk);
+            }
+            let order = (0..text.len()).step_by(7).chain((0..text.len()).rev().step_by(13));
+            for pos in order {
+                assert_eq!(
+                    index.locate(pos as u64),
+                    naive(pos),
+                    "offset {pos}, read {size} bytes at a time"
+                );
+            }
+        }
     }
 
     /// A reader that hands out at most `step` bytes per call, as a pipe or a zip entry may.

@@ -297,7 +297,7 @@ fn display_name(e: &BytesStart) -> String {
 
 impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
     fn at(&self, pos: u64) -> Location {
-        let (line, column) = self.index.borrow().locate(pos);
+        let (line, column) = self.index.borrow_mut().locate(pos);
         Location {
             file: self.source.to_string(),
             line,
@@ -957,7 +957,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             )
         })?;
         // Only the line is kept per entity; a full location is built when it is needed.
-        let (line, _) = self.index.borrow().locate(d.at);
+        let (line, _) = self.index.borrow_mut().locate(d.at);
         if let Some(first_line) = self.seen.insert(key, line) {
             return Err(SorError::Entity {
                 at: self.at(d.at),
