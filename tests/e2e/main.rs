@@ -88,6 +88,16 @@ fn demo_store(dir: &Path) -> PathBuf {
 async fn approving_in_the_window_moves_the_proposal_and_logs_it() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = demo_store(dir.path());
+    // "Hent SOR-data" goes to a port on this machine where nothing listens: a network that is
+    // not there, without waiting for a timeout.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free local port")
+        .port();
+    Api::open(&db)
+        .expect("the demo store opens")
+        .set_sor_url(&format!("https://127.0.0.1:{closed}/Sor.xml"))
+        .expect("a local https URL is accepted");
     let driver = Driver::start(&db, dir.path()).await;
     let window = driver.open_window(&app_binary()).await;
     let shots = artifacts_dir();
@@ -238,6 +248,14 @@ async fn review_flow(w: &Window, shots: &Path) -> Result<(), String> {
         return Err("an element was created from data in the main area".into());
     }
     w.no_alert().await?;
+
+    // "Hent SOR-data" without a network: a clear message, the offline mark, the data kept.
+    w.click("fetch-sor").await?;
+    w.wait_status_containing("ser ud til at være offline").await?;
+    w.wait_css("[data-testid=offline]:not([hidden])").await?;
+    w.screenshot(shots, "8-hent-sor-data-offline").await?;
+    w.click("nav-sor").await?;
+    w.wait_css("[data-testid=sor-row]").await?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 // The header's sync area: "Synkronisér" fetches FK Organisation and SOR (a progress bar per
-// register), then matches; the last sync per register and an offline indicator are always shown.
-// A failed source never stops the other, and the cached data stays usable.
+// register), then matches; "Hent SOR-data" fetches SOR alone. The last sync per register and an
+// offline indicator are always shown. A failed source never stops the other, and the cached
+// data stays usable.
 
 import type { Progress, SyncStatus } from "../platform";
 import * as platform from "../platform";
@@ -38,6 +39,7 @@ class Bar {
 export class SyncArea {
   readonly element: HTMLElement;
   private readonly button = h("button", { type: "button", testid: "sync", class: "sync-button" }, "Synkronisér");
+  private readonly sorButton = h("button", { type: "button", testid: "fetch-sor", title: "Hent SOR's eksport; en uændret fil hentes ikke igen" }, "Hent SOR-data");
   private readonly offline = h("span", { class: "offline", testid: "offline", hidden: true, role: "status" }, "Offline: du arbejder på de gemte data");
   private readonly orgLine = h("span", { testid: "sync-org" });
   private readonly sorLine = h("span", { testid: "sync-sor" });
@@ -46,13 +48,14 @@ export class SyncArea {
   private lastFailedOffline = false;
 
   constructor(private readonly ctx: AppContext) {
-    this.button.addEventListener("click", () => void this.synchronise());
+    this.button.addEventListener("click", () => void this.synchronise({ org: true }));
+    this.sorButton.addEventListener("click", () => void this.synchronise({ org: false }));
     window.addEventListener("online", () => this.drawOffline());
     window.addEventListener("offline", () => this.drawOffline());
     this.element = h(
       "div",
       { class: "sync" },
-      h("div", { class: "sync-row" }, this.button, this.offline),
+      h("div", { class: "sync-row" }, this.button, this.sorButton, this.offline),
       h("div", { class: "sync-lines" }, this.orgLine, this.sorLine),
       this.orgBar.element,
       this.sorBar.element,
@@ -76,9 +79,10 @@ export class SyncArea {
     this.offline.hidden = navigator.onLine && !this.lastFailedOffline;
   }
 
-  /** FK Organisation, then SOR, then a matcher run if anything was fetched. */
-  async synchronise(): Promise<void> {
+  /** FK Organisation (unless `org` is false), then SOR, then a matcher run if anything changed. */
+  async synchronise(which: { org: boolean }): Promise<void> {
     this.button.disabled = true;
+    this.sorButton.disabled = true;
     const done: string[] = [];
     const failed: string[] = [];
     let offline = false;
@@ -98,7 +102,9 @@ export class SyncArea {
     try {
       const status = await platform.syncStatus();
       let changed = false;
-      if (status.fk_configured && (status.certificate_unlocked || (await this.unlock()))) {
+      if (!which.org) {
+        // SOR alone.
+      } else if (status.fk_configured && (status.certificate_unlocked || (await this.unlock()))) {
         changed = (await run("FK Organisation", this.orgBar, () => platform.syncOrg((p) => this.orgBar.show(p)))) || changed;
       } else if (!status.fk_configured) {
         failed.push("FK Organisation: forbindelsen er ikke sat op (se Indstillinger).");
@@ -116,6 +122,7 @@ export class SyncArea {
       this.ctx.fail(error);
     } finally {
       this.button.disabled = false;
+      this.sorButton.disabled = false;
       await this.refresh().catch((e) => this.ctx.fail(e));
     }
   }
