@@ -316,10 +316,26 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         let mut buf = Vec::with_capacity(4096);
         loop {
             buf.clear();
-            let pos = xml.buffer_position();
+            // White space between elements (half of all events) is skipped inside quick-xml,
+            // except in a field's text, where every character counts ("A &amp; B"), and
+            // outside the root element, where positions of declarations are reported as read.
+            xml.config_mut().trim_text_start = !self.stack.is_empty() && !self.capturing();
+            let before = xml.buffer_position();
             let event = match xml.read_event_into(&mut buf) {
                 Ok(ev) => ev,
                 Err(e) => return Err(self.xml_error(e, xml.error_position())),
+            };
+            // Where the event begins (after any skipped white space): its end minus its markup.
+            let after = xml.buffer_position();
+            let markup = |content: usize, extra: u64| after.saturating_sub(content as u64 + extra);
+            let pos = match &event {
+                Event::Start(e) => markup(e.len(), 2),
+                Event::Empty(e) => markup(e.len(), 3),
+                Event::End(e) => markup(e.len(), 3),
+                Event::Text(t) => markup(t.len(), 0),
+                Event::GeneralRef(r) => markup(r.len(), 2),
+                Event::CData(t) => markup(t.len(), 12),
+                _ => before,
             };
             match event {
                 Event::Start(e) => self.start(&e, pos)?,
@@ -385,7 +401,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                     }
                 }
                 Event::PI(_) | Event::Comment(_) => {}
-                Event::Eof => return self.finish(xml.buffer_position()),
+                Event::Eof => return self.finish(after),
             }
         }
     }
