@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SOR import benchmark: generates a national-size SOR export (format 2), then measures on the
-# same file: a plain quick-xml pass (the speed limit), sorkomp-sor's parser, parser + store,
+# same file, interleaved over several rounds: a plain quick-xml pass (the speed limit),
+# sorkomp-sor's parser, parser + store (fresh cache, and again into a cache holding the file),
 # and the Python baseline (ElementTree.iterparse + sqlite3). Prints the ratios.
 # Usage: tools/sor-bench/run.sh [ENTITIES]   (default 200000)
 set -euo pipefail
@@ -22,21 +23,10 @@ fi
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 
-PY_SECONDS=""
+echo "== Rust (and Python, as one more phase of each round)"
 if [ -f "$PY_BASELINE" ]; then
-  echo "== Python baseline: $PY_BASELINE"
-  start=$(date +%s.%N)
-  /usr/bin/env python3 "$PY_BASELINE" "$FILE" "$OUT/py.sqlite"
-  end=$(date +%s.%N)
-  PY_SECONDS=$(python3 -c "print(f'{$end - $start:.3f}')")
-  echo "Python: $PY_SECONDS s"
+  cargo bench -q -p sorkomp-sor --bench sor_bench -- "$FILE" --python "$PY_BASELINE"
 else
-  echo "== Python baseline not found at $PY_BASELINE (set SHARED=...); skipping the ratio"
-fi
-
-echo "== Rust"
-if [ -n "$PY_SECONDS" ]; then
-  cargo bench -q -p sorkomp-sor --bench sor_bench -- "$FILE" --python-seconds "$PY_SECONDS"
-else
+  echo "== Python baseline not found at $PY_BASELINE (set SHARED=...); no ratio to it"
   cargo bench -q -p sorkomp-sor --bench sor_bench -- "$FILE"
 fi

@@ -8,11 +8,12 @@ use sorkomp_model::SorEntity;
 use crate::error::SorError;
 use crate::parse::SorHeader;
 
-/// Entities per hand-over: large enough that the channel costs nothing per entity, small enough
-/// that memory stays flat (a few hundred KiB in flight).
+/// Entities per hand-over: large enough that the channel costs nothing per entity.
 const BATCH: usize = 256;
-/// Batches the parser may run ahead of the consumer.
-const BATCHES_IN_FLIGHT: usize = 4;
+/// Batches the parser may run ahead of the consumer: parser and store take about as long, so
+/// a deep queue absorbs the store's pauses (page writes) without either side waiting. Bounded,
+/// so memory stays flat: at most ~8,000 entities (~8 MB) in flight.
+const BATCHES_IN_FLIGHT: usize = 32;
 
 /// Runs `parse` (e.g. `|sink| read_file(path, sink)`) on a new thread and hands its entities,
 /// in document order, to `consume` on the calling thread, which keeps non-`Send` state such as
