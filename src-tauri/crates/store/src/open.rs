@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_decisions.sql"),
     include_str!("../migrations/0003_outbox.sql"),
     include_str!("../migrations/0004_learning.sql"),
+    include_str!("../migrations/0005_sor_columns.sql"),
 ];
 
 /// The schema version this build creates and understands.

@@ -16,7 +16,7 @@ const NEXT_TABLE_DDL: &str = "
     DROP TABLE IF EXISTS sor_entity_next;
     CREATE TABLE sor_entity_next (
         sor_id TEXT NOT NULL, level TEXT NOT NULL, parent_id TEXT, owner_id TEXT NOT NULL,
-        name TEXT NOT NULL, type_code TEXT, cvr TEXT, postcode TEXT, to_date TEXT, data TEXT NOT NULL
+        name TEXT NOT NULL, cvr TEXT, postcode TEXT, data TEXT NOT NULL
     );";
 
 /// The next snapshot gets the indexes migration 0001 creates on `sor_entity` before its first
@@ -105,10 +105,10 @@ impl SorImport<'_> {
         let inserted = self
             .tx
             .prepare_cached(
-                "INSERT INTO sor_entity_next(sor_id, level, parent_id, owner_id, name, type_code, cvr, postcode, to_date, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO sor_entity_next(sor_id, level, parent_id, owner_id, name, cvr, postcode, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
-            .execute(params![e.sor_id, level, e.parent_id, e.owner_id, e.name, e.type_code, e.cvr, postcode, e.to_date, self.data]);
+            .execute(params![e.sor_id, level, e.parent_id, e.owner_id, e.name, e.cvr, postcode, self.data]);
         match inserted {
             Err(err) if err.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
                 Err(StoreError::Conflict(format!(
