@@ -221,11 +221,13 @@ impl SorImport<'_> {
 /// the five `*_inherited` flags in one byte; id lists as a count then strings. Every field is
 /// named below, so a new field in `SorEntity` fails to compile until it is encoded.
 /// Version 2 adds one thing: a visiting address inherited from the unit's own postal address
-/// (SOR's rule for a missing one, most units) is the single byte 2 instead of a copy.
+/// (SOR's rule for a missing one, most units) is the single byte 2 instead of a copy. Version 3
+/// leaves out the SOR id, parent, owner and name, which the row holds as columns anyway
+/// ([`Columns`]); decoding takes them from there.
 mod codec {
     use sorkomp_model::{Address, SorEntity, SorLevel};
 
-    pub const VERSION: u8 = 2;
+    pub const VERSION: u8 = 3;
     /// An address byte: the visiting address is the postal address (version 2).
     const SAME_AS_POSTAL: u8 = 2;
 
@@ -276,10 +278,12 @@ mod codec {
                 | u8::from(*visiting_inherited) << 2
                 | u8::from(*telecom_inherited) << 3,
         );
-        put_str(out, sor_id);
-        put_opt(out, parent_id);
-        put_str(out, owner_id);
-        put_str(out, name);
+        if version < 3 {
+            put_str(out, sor_id);
+            put_opt(out, parent_id);
+            put_str(out, owner_id);
+            put_str(out, name);
+        }
         for s in [type_code, ean, shak, local_code, cvr] {
             put_opt(out, s);
         }
@@ -309,9 +313,18 @@ mod codec {
         }
     }
 
-    pub fn decode(bytes: &[u8]) -> Option<SorEntity> {
+    /// The row's own columns, which version 3 does not repeat in the encoding.
+    pub struct Columns {
+        pub sor_id: String,
+        pub parent_id: Option<String>,
+        pub owner_id: String,
+        pub name: String,
+    }
+
+    pub fn decode(bytes: &[u8], columns: Columns) -> Option<SorEntity> {
         let mut r = Reader { bytes };
-        if !(1..=VERSION).contains(&r.byte()?) {
+        let version = r.byte()?;
+        if !(1..=VERSION).contains(&version) {
             return None;
         }
         let level = match r.byte()? {
@@ -322,10 +335,17 @@ mod codec {
             _ => return None,
         };
         let flags = r.byte()?;
-        let sor_id = r.string()?;
-        let parent_id = r.opt()?;
-        let owner_id = r.string()?;
-        let name = r.string()?;
+        let (sor_id, parent_id, owner_id, name) = if version < 3 {
+            (r.string()?, r.opt()?, r.string()?, r.string()?)
+        } else {
+            let Columns {
+                sor_id,
+                parent_id,
+                owner_id,
+                name,
+            } = columns;
+            (sor_id, parent_id, owner_id, name)
+        };
         let type_code = r.opt()?;
         let ean = r.opt()?;
         let shak = r.opt()?;
@@ -494,13 +514,14 @@ fn diff(
     // `data` is read only for the municipality's rows: the rest of the country is counted.
     let mut appeared = DiffPart::default();
     let mut stmt = tx.prepare(
-        "SELECT n.sor_id, CASE WHEN n.owner_id = ?1 THEN n.data END FROM sor_entity_next n
+        "SELECT n.sor_id, n.parent_id, n.owner_id, n.name, CASE WHEN n.owner_id = ?1 THEN n.data END
+         FROM sor_entity_next n
          WHERE NOT EXISTS (SELECT 1 FROM sor_entity o WHERE o.sor_id = n.sor_id)",
     )?;
     let mut rows = stmt.query([owner])?;
     while let Some(r) = rows.next()? {
         appeared.total += 1;
-        if let Some(entity) = entity_from_opt(r.get_ref(1)?)? {
+        if let Some(entity) = entity_at_opt(r, 0)? {
             appeared.local.push(SnapshotChange {
                 register: "sor".into(),
                 entity_id: r.get(0)?,
@@ -512,13 +533,14 @@ fn diff(
     }
     let mut disappeared = DiffPart::default();
     let mut stmt = tx.prepare(
-        "SELECT o.sor_id, CASE WHEN o.owner_id = ?1 THEN o.data END FROM sor_entity o
+        "SELECT o.sor_id, o.parent_id, o.owner_id, o.name, CASE WHEN o.owner_id = ?1 THEN o.data END
+         FROM sor_entity o
          WHERE NOT EXISTS (SELECT 1 FROM sor_entity_next n WHERE n.sor_id = o.sor_id)",
     )?;
     let mut rows = stmt.query([owner])?;
     while let Some(r) = rows.next()? {
         disappeared.total += 1;
-        if let Some(entity) = entity_from_opt(r.get_ref(1)?)? {
+        if let Some(entity) = entity_at_opt(r, 0)? {
             disappeared.local.push(SnapshotChange {
                 register: "sor".into(),
                 entity_id: r.get(0)?,
@@ -531,12 +553,16 @@ fn diff(
     // A row written as JSON (before the binary encoding) or in an earlier binary version never
     // equals its successor byte for byte, so those pairs are compared as entities.
     let mut changed = DiffPart::default();
-    let mut stmt = tx.prepare(
+    let mut stmt = tx.prepare(&format!(
         "SELECT n.owner_id = ?1 OR o.owner_id = ?1,
                 typeof(o.data) = 'text' OR substr(o.data, 1, 1) <> substr(n.data, 1, 1),
-                o.data, n.data
-         FROM sor_entity_next n JOIN sor_entity o ON o.sor_id = n.sor_id WHERE o.data <> n.data",
-    )?;
+                {}, {}
+         FROM sor_entity_next n JOIN sor_entity o ON o.sor_id = n.sor_id
+         WHERE o.data <> n.data OR o.name <> n.name OR o.owner_id <> n.owner_id
+            OR o.parent_id IS NOT n.parent_id",
+        entity_columns("o"),
+        entity_columns("n")
+    ))?;
     let mut rows = stmt.query([owner])?;
     while let Some(r) = rows.next()? {
         let local: bool = r.get(0)?;
@@ -545,8 +571,8 @@ fn diff(
             changed.total += 1;
             continue;
         }
-        let old = entity_from(r.get_ref(2)?)?;
-        let new = entity_from(r.get_ref(3)?)?;
+        let old = entity_at(r, 2)?;
+        let new = entity_at(r, 7)?;
         if legacy && old == new {
             continue;
         }
@@ -558,25 +584,45 @@ fn diff(
     Ok((appeared, disappeared, changed))
 }
 
-/// A `data` value as an entity: the binary encoding, or JSON text from before it.
-pub(crate) fn entity_from(v: ValueRef<'_>) -> Result<SorEntity> {
-    match v {
-        ValueRef::Blob(b) => codec::decode(b).ok_or_else(|| {
+/// The columns an entity is read from, in this order (for [`entity_at`]); `alias` is a table
+/// alias or "".
+pub(crate) fn entity_columns(alias: &str) -> String {
+    let p = if alias.is_empty() {
+        String::new()
+    } else {
+        format!("{alias}.")
+    };
+    format!("{p}sor_id, {p}parent_id, {p}owner_id, {p}name, {p}data")
+}
+
+/// The entity in the [`entity_columns`] starting at column `first`: the binary encoding, or
+/// JSON text from before it.
+pub(crate) fn entity_at(row: &rusqlite::Row<'_>, first: usize) -> Result<SorEntity> {
+    entity_at_opt(row, first)?
+        .ok_or_else(|| StoreError::Json(serde::de::Error::custom("en SOR-enhed mangler sine data")))
+}
+
+/// As [`entity_at`], but `None` when the `data` column is NULL.
+fn entity_at_opt(row: &rusqlite::Row<'_>, first: usize) -> Result<Option<SorEntity>> {
+    let columns = || -> rusqlite::Result<codec::Columns> {
+        Ok(codec::Columns {
+            sor_id: row.get(first)?,
+            parent_id: row.get(first + 1)?,
+            owner_id: row.get(first + 2)?,
+            name: row.get(first + 3)?,
+        })
+    };
+    match row.get_ref(first + 4)? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Blob(b) => codec::decode(b, columns()?).map(Some).ok_or_else(|| {
             StoreError::Json(serde::de::Error::custom(
                 "en SOR-enhed er gemt i et ukendt format",
             ))
         }),
-        ValueRef::Text(t) => Ok(serde_json::from_slice(t)?),
+        ValueRef::Text(t) => Ok(Some(serde_json::from_slice(t)?)),
         _ => Err(StoreError::Json(serde::de::Error::custom(
-            "en SOR-enhed mangler sine data",
+            "en SOR-enhed er gemt i et ukendt format",
         ))),
-    }
-}
-
-fn entity_from_opt(v: ValueRef<'_>) -> Result<Option<SorEntity>> {
-    match v {
-        ValueRef::Null => Ok(None),
-        v => entity_from(v).map(Some),
     }
 }
 
@@ -695,22 +741,25 @@ impl Store {
 
     /// Every SOR entity of the current snapshot.
     pub fn sor_entities(&self) -> Result<Vec<SorEntity>> {
-        let mut stmt = self.conn.prepare("SELECT data FROM sor_entity")?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {} FROM sor_entity", entity_columns("")))?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            out.push(entity_from(r.get_ref(0)?)?);
+            out.push(entity_at(r, 0)?);
         }
         Ok(out)
     }
 
     pub fn sor_entity(&self, sor_id: &str) -> Result<Option<SorEntity>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT data FROM sor_entity WHERE sor_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM sor_entity WHERE sor_id = ?1",
+            entity_columns("")
+        ))?;
         let mut rows = stmt.query([sor_id])?;
         match rows.next()? {
-            Some(r) => Ok(Some(entity_from(r.get_ref(0)?)?)),
+            Some(r) => Ok(Some(entity_at(r, 0)?)),
             None => Ok(None),
         }
     }
@@ -725,16 +774,17 @@ impl Store {
         offset: u32,
     ) -> Result<Vec<SorEntity>> {
         let pattern = format!("%{}%", text.unwrap_or("").to_lowercase());
-        let mut stmt = self.conn.prepare(
-            "SELECT data FROM sor_entity
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM sor_entity
              WHERE (?1 = '%%' OR lower(name) LIKE ?1 OR sor_id LIKE ?1 OR postcode LIKE ?1)
                AND (?2 IS NULL OR owner_id = ?2)
              ORDER BY owner_id, level, name LIMIT ?3 OFFSET ?4",
-        )?;
+            entity_columns("")
+        ))?;
         let mut rows = stmt.query(params![pattern, owner_id, limit, offset])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            out.push(entity_from(r.get_ref(0)?)?);
+            out.push(entity_at(r, 0)?);
         }
         Ok(out)
     }
@@ -816,16 +866,31 @@ mod tests {
             level: None,
             ..full()
         };
-        for e in [full(), SorEntity::default(), long_name, visiting_is_postal()] {
-            for version in [1, codec::VERSION] {
+        for e in [
+            full(),
+            SorEntity::default(),
+            long_name,
+            visiting_is_postal(),
+        ] {
+            for version in 1..=codec::VERSION {
                 let mut bytes = Vec::new();
                 codec::encode_version(&e, &mut bytes, version);
                 assert_eq!(
-                    codec::decode(&bytes).as_ref(),
+                    codec::decode(&bytes, columns_of(&e)).as_ref(),
                     Some(&e),
                     "an entity must survive the store unchanged (encoding version {version})"
                 );
             }
+        }
+    }
+
+    /// What the row's columns hold for `e`.
+    fn columns_of(e: &SorEntity) -> codec::Columns {
+        codec::Columns {
+            sor_id: e.sor_id.clone(),
+            parent_id: e.parent_id.clone(),
+            owner_id: e.owner_id.clone(),
+            name: e.name.clone(),
         }
     }
 
@@ -843,7 +908,7 @@ mod tests {
     fn an_inherited_visiting_address_is_not_stored_twice() {
         let (mut v1, mut v2) = (Vec::new(), Vec::new());
         codec::encode_version(&visiting_is_postal(), &mut v1, 1);
-        codec::encode(&visiting_is_postal(), &mut v2);
+        codec::encode_version(&visiting_is_postal(), &mut v2, 2);
         assert!(
             v2.len() + 30 < v1.len(),
             "version 2 should drop the copied address: {} vs {} bytes",
@@ -853,27 +918,55 @@ mod tests {
     }
 
     #[test]
-    fn a_snapshot_in_the_previous_binary_encoding_reimports_unchanged() {
+    fn a_snapshot_in_an_earlier_binary_encoding_reimports_unchanged() {
+        for version in 1..codec::VERSION {
+            let mut store = Store::open_in_memory().unwrap();
+            let e = visiting_is_postal();
+            let mut old = Vec::new();
+            codec::encode_version(&e, &mut old, version);
+            store
+                .conn
+                .execute(
+                    "INSERT INTO sor_entity(sor_id, level, parent_id, owner_id, name, data)
+                     VALUES (?1, 'unit', ?2, ?3, ?4, ?5)",
+                    params![e.sor_id, e.parent_id, e.owner_id, e.name, old],
+                )
+                .unwrap();
+            assert_eq!(store.sor_entity(&e.sor_id).unwrap().as_ref(), Some(&e));
+            let mut import = store.begin_sor_import().unwrap();
+            import.add(&e).unwrap();
+            let summary = import
+                .finish("2025-06-02T03:00:00Z", "test", "test", Some(&e.owner_id))
+                .unwrap();
+            assert!(
+                summary.changed == 0 && summary.municipality_changes.is_empty(),
+                "a new encoding (from version {version}) of the same entity is no change: {summary:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_rename_alone_is_a_change() {
         let mut store = Store::open_in_memory().unwrap();
-        let e = visiting_is_postal();
-        let mut v1 = Vec::new();
-        codec::encode_version(&e, &mut v1, 1);
-        store
-            .conn
-            .execute(
-                "INSERT INTO sor_entity(sor_id, level, parent_id, owner_id, name, data)
-                 VALUES (?1, 'unit', ?2, ?3, ?4, ?5)",
-                params![e.sor_id, e.parent_id, e.owner_id, e.name, v1],
-            )
-            .unwrap();
-        let mut import = store.begin_sor_import().unwrap();
-        import.add(&e).unwrap();
-        let summary = import
-            .finish("2025-06-02T03:00:00Z", "test", "test", Some(&e.owner_id))
-            .unwrap();
-        assert!(
-            summary.changed == 0 && summary.municipality_changes.is_empty(),
-            "a new encoding of the same entity is no change: {summary:?}"
+        let e = full();
+        for name in [e.name.clone(), "Plejecentret Æblehaven".to_string()] {
+            let mut import = store.begin_sor_import().unwrap();
+            import.add(&SorEntity { name, ..e.clone() }).unwrap();
+            let summary = import
+                .finish("2025-06-02T03:00:00Z", "test", "test", Some(&e.owner_id))
+                .unwrap();
+            if summary.appeared == 0 {
+                let whats: Vec<_> = summary
+                    .municipality_changes
+                    .iter()
+                    .map(|c| c.what.as_str())
+                    .collect();
+                assert_eq!(whats, ["renamed"], "{summary:?}");
+            }
+        }
+        assert_eq!(
+            store.sor_entity(&e.sor_id).unwrap().unwrap().name,
+            "Plejecentret Æblehaven"
         );
     }
 
@@ -882,9 +975,7 @@ mod tests {
             .conn
             .prepare("SELECT name, \"unique\" FROM pragma_index_list('sor_entity') ORDER BY name")
             .unwrap();
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         rows.collect::<rusqlite::Result<_>>().unwrap()
     }
 
@@ -901,7 +992,9 @@ mod tests {
                 };
                 import.add(&e).unwrap();
             }
-            import.finish("2025-06-02T03:00:00Z", "t", "t", None).unwrap();
+            import
+                .finish("2025-06-02T03:00:00Z", "t", "t", None)
+                .unwrap();
             let indexes = indexes_of_sor_entity(&store);
             assert_eq!(
                 indexes.iter().filter(|(_, unique)| *unique).count(),
@@ -928,12 +1021,22 @@ mod tests {
         codec::encode(&full(), &mut bytes);
         for cut in 0..bytes.len() {
             assert!(
-                codec::decode(&bytes[..cut]).is_none(),
+                codec::decode(&bytes[..cut], columns_of(&full())).is_none(),
                 "a value cut after {cut} bytes must be refused"
             );
         }
+        let mut store = Store::open_in_memory().unwrap();
+        let mut import = store.begin_sor_import().unwrap();
+        import.add(&full()).unwrap();
+        import
+            .finish("2025-06-02T03:00:00Z", "t", "t", None)
+            .unwrap();
+        store
+            .conn
+            .execute("UPDATE sor_entity SET data = substr(data, 1, 5)", [])
+            .unwrap();
         assert!(
-            entity_from(ValueRef::Blob(&bytes[..5])).is_err(),
+            store.sor_entity(&full().sor_id).is_err(),
             "the store reports unreadable data"
         );
     }
