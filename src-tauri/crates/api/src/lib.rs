@@ -185,7 +185,7 @@ impl Api {
     /// Imports a SOR export from any reader (the bundled demo, a download in memory).
     pub fn import_sor_reader(
         &self,
-        reader: impl std::io::BufRead + Send,
+        reader: impl std::io::Read + Send,
         label: &str,
     ) -> ApiResult<ImportReport> {
         self.import_sor_with(label, |sink| {
