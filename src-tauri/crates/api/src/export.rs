@@ -53,6 +53,22 @@ pub(crate) fn danish_local(rfc3339: &str) -> Option<chrono::NaiveDateTime> {
     })
 }
 
+/// A CSV cell that Excel would read as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading
+/// apostrophe: names and reasons come from outside and must never run in the administrator's
+/// spreadsheet. A cell that starts with an apostrophe gets one too, so [`as_written`] gives
+/// every value back exactly (the log's hash chain is verified from the CSV).
+pub(crate) fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+/// The value [`inert`] was given.
+fn as_written(cell: &str) -> String {
+    cell.strip_prefix('\'').unwrap_or(cell).to_owned()
+}
+
 pub(crate) fn write_log(
     format: ExportFormat,
     entries: &[LogEntry],
@@ -66,9 +82,10 @@ pub(crate) fn write_log(
                 let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(file);
                 w.write_record(CSV_HEADER).map_err(csv_error)?;
                 for e in entries {
-                    w.write_record([
-                        e.id.to_string().as_str(),
-                        &danish_time(&e.at),
+                    let (id, time) = (e.id.to_string(), danish_time(&e.at));
+                    let record = [
+                        id.as_str(),
+                        &time,
                         &e.at,
                         &e.source,
                         &e.who,
@@ -80,8 +97,10 @@ pub(crate) fn write_log(
                         e.after.as_deref().unwrap_or(""),
                         &e.prev_hash,
                         &e.hash,
-                    ])
-                    .map_err(csv_error)?;
+                    ]
+                    .map(inert);
+                    w.write_record(record.iter().map(|c| c.as_bytes()))
+                        .map_err(csv_error)?;
                 }
                 w.flush()?;
             }
@@ -237,7 +256,7 @@ fn read_export_with_head(path: &Path) -> ApiResult<(Vec<LogEntry>, Option<String
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(csv_error)?;
-        let fields: Vec<String> = rec.iter().map(str::to_owned).collect();
+        let fields: Vec<String> = rec.iter().map(as_written).collect();
         out.push(entry_from_fields(path, i + 2, &fields)?);
     }
     Ok((out, None))

@@ -80,7 +80,9 @@ fn write_csv(path: &Path, tasks: &[QualityTask]) -> ApiResult<()> {
         .from_writer(&mut file);
     w.write_record(CSV_HEADER).map_err(csv_error)?;
     for t in tasks {
-        w.write_record([&t.unit_name, &t.path, &t.field, &t.problem, &t.org_uuid])
+        let record = [&t.unit_name, &t.path, &t.field, &t.problem, &t.org_uuid]
+            .map(|cell| crate::export::inert(cell));
+        w.write_record(record.iter().map(|c| c.as_bytes()))
             .map_err(csv_error)?;
     }
     w.flush()?;

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::export::{csv_error, danish_local, write_atomically};
+use crate::export::{csv_error, danish_local, inert, write_atomically};
 use crate::xlsx::{Cell, Table};
 use crate::{ApiResult, OutboxStatus, OutboxView, WorklistFormat};
 
@@ -79,15 +79,6 @@ pub(crate) fn write(
         }
         Ok(())
     })
-}
-
-/// A cell that Excel would read as a formula (`=`, `+`, `-`, `@`) gets a leading apostrophe:
-/// names come from outside and must never run in the administrator's spreadsheet.
-fn inert(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
-        _ => s.into(),
-    }
 }
 
 fn write_csv(file: &mut std::fs::File, items: &[OutboxView]) -> ApiResult<()> {

@@ -691,6 +691,39 @@ fn the_printable_html_escapes_names_from_outside() {
 // --- Change-log exports ---------------------------------------------------------------------
 
 #[test]
+fn text_that_excel_would_run_is_inert_in_the_csv_log_and_still_verifies() {
+    let api = demo();
+    let formula = "=HYPERLINK(\"http://x\";\"klik\")";
+    api.set_who(formula).unwrap();
+    let id = api
+        .proposals(&ProposalQuery::default())
+        .unwrap()
+        .first()
+        .expect("the demo has proposals")
+        .id;
+    api.reject(id, Some("'citeret begrundelse".into())).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("log.csv");
+    let report = api.export_log(ExportFormat::Csv, &out).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        !text.lines().any(|l| l.split(';').any(|cell| cell.trim_matches('"').starts_with('='))),
+        "no cell starts with '=': {text}"
+    );
+    assert!(text.contains("'=HYPERLINK"), "the value is kept, made inert");
+    assert_eq!(
+        sorkomp_api::verify_export(&out).unwrap(),
+        report.head_hash,
+        "the hash chain verifies from the CSV"
+    );
+    let rows = sorkomp_api::read_export(&out).unwrap();
+    assert!(
+        rows.iter().any(|e| e.who == formula),
+        "reading the CSV gives the value back exactly"
+    );
+}
+
+#[test]
 fn the_log_exports_as_xlsx_with_real_dates_and_verifies() {
     use calamine::{Data, Reader, Xlsx};
     let (api, _) = demo_with_worklist();
