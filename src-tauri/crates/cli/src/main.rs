@@ -16,6 +16,17 @@ use sorkomp_model::{ProposalKind, ProposalStatus};
 
 mod sor_download;
 
+/// `sorkomp log | head`: when the reader closes the pipe, end quietly as other command-line
+/// tools do (the default for SIGPIPE), instead of Rust's default of ignoring the signal and
+/// panicking in `println!`.
+fn quiet_when_the_reader_leaves() {
+    #[cfg(unix)]
+    // SAFETY: called first in `main`, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -238,6 +249,7 @@ enum FormatArg {
 }
 
 fn main() -> ExitCode {
+    quiet_when_the_reader_leaves();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

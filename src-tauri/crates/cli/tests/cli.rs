@@ -55,6 +55,31 @@ impl Workspace {
     }
 }
 
+/// A script that reads only the first lines (`sorkomp log --json | head -1`) closes the pipe
+/// early; the CLI then ends quietly instead of panicking.
+#[test]
+fn a_reader_that_stops_early_ends_the_output_without_a_panic() {
+    use std::process::Stdio;
+    let w = Workspace::new();
+    w.ok(&["demo"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sorkomp"))
+        .arg("--db")
+        .arg(w.db())
+        .args(["log", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sorkomp runs");
+    // Close the reading end before the program has written anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("sorkomp ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "no panic when the reader has gone: {stderr}"
+    );
+}
+
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../..")
