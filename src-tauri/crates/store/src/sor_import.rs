@@ -774,10 +774,17 @@ impl Store {
         offset: u32,
     ) -> Result<Vec<SorEntity>> {
         let pattern = format!("%{}%", text.unwrap_or("").to_lowercase());
+        // With an owner the index is searched for its subtree (a municipality's few thousand
+        // rows) instead of walked for the whole country's.
+        let owner_filter = if owner_id.is_some() {
+            "owner_id = ?2"
+        } else {
+            "?2 IS NULL"
+        };
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {} FROM sor_entity
              WHERE (?1 = '%%' OR lower(name) LIKE ?1 OR sor_id LIKE ?1 OR postcode LIKE ?1)
-               AND (?2 IS NULL OR owner_id = ?2)
+               AND {owner_filter}
              ORDER BY owner_id, level, name LIMIT ?3 OFFSET ?4",
             entity_columns("")
         ))?;
@@ -968,6 +975,42 @@ mod tests {
             store.sor_entity(&e.sor_id).unwrap().unwrap().name,
             "Plejecentret Æblehaven"
         );
+    }
+
+    #[test]
+    fn search_finds_by_text_within_an_owner_or_the_whole_country() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut import = store.begin_sor_import().unwrap();
+        for (id, owner, name) in [
+            ("1", "1", "Korsbæk Kommune"),
+            ("2", "1", "Plejecenter Evigglad"),
+            ("3", "3", "Anden Kommune"),
+            ("4", "3", "Plejecenter Solsiden"),
+        ] {
+            let e = SorEntity {
+                sor_id: id.into(),
+                owner_id: owner.into(),
+                parent_id: (id != owner).then(|| owner.to_string()),
+                name: name.into(),
+                ..full()
+            };
+            import.add(&e).unwrap();
+        }
+        import.finish("2025-06-02T03:00:00Z", "t", "t", None).unwrap();
+        let ids = |text: Option<&str>, owner: Option<&str>| -> Vec<String> {
+            let mut ids: Vec<String> = store
+                .search_sor(text, owner, 100, 0)
+                .unwrap()
+                .into_iter()
+                .map(|e| e.sor_id)
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(None, Some("1")), ["1", "2"], "the owner's subtree");
+        assert_eq!(ids(None, None), ["1", "2", "3", "4"], "the whole country");
+        assert_eq!(ids(Some("plejecenter"), None), ["2", "4"]);
+        assert_eq!(ids(Some("Plejecenter"), Some("3")), ["4"]);
     }
 
     fn indexes_of_sor_entity(store: &Store) -> Vec<(String, bool)> {
