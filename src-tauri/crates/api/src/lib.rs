@@ -24,18 +24,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sorkomp_model::{OrgUnit, SorEntity, SorLevel};
 /// Domain types that appear in this API's signatures, so that callers need no other crate.
 pub use sorkomp_model::{KleRule, NewSorUnit, ProposalKind, ProposalStatus};
+use sorkomp_model::{OrgUnit, SorEntity, SorLevel};
 use sorkomp_store::Store;
 
 pub use decisions::{ApprovalEdit, BulkItem, BulkReport, LogPage, LogRow, Rule};
 pub use error::{ApiError, ApiResult};
 pub use export::{read_export, verify_export};
-pub use outbox::{OutboxField, OutboxStatus, OutboxView, WorklistFormat};
+pub use learning::{WeightRow, WeightsView};
 pub use org_detail::{LinkedSor, OrgAddressView, OrgUnitDetail};
 pub use org_sync::{FkSettings, SyncStatus};
-pub use learning::{WeightRow, WeightsView};
+pub use outbox::{OutboxField, OutboxStatus, OutboxView, WorklistFormat};
 pub use progress::{Progress, ProgressSink};
 pub use quality::QualityTask;
 pub use sor_sync::{SorSyncStatus, EXTRA_CA_ENV};
@@ -209,11 +209,13 @@ impl Api {
         let mut import = store.begin_sor_import()?;
         let mut store_error: Option<sorkomp_store::StoreError> = None;
         let mut owner_of_cvr: Option<String> = None;
-        let result = sorkomp_sor::parse_beside(read, |entity: SorEntity| {
-            if entity.level == Some(SorLevel::Owner) && cvr.is_some() && entity.cvr == cvr {
-                owner_of_cvr = Some(entity.sor_id.clone());
+        let result = sorkomp_sor::parse_beside(read, |batch: &[SorEntity]| {
+            for entity in batch {
+                if entity.level == Some(SorLevel::Owner) && cvr.is_some() && entity.cvr == cvr {
+                    owner_of_cvr = Some(entity.sor_id.clone());
+                }
             }
-            import.add(&entity).map_err(|e| {
+            import.add_all(batch).map_err(|e| {
                 let message = e.to_string();
                 store_error = Some(e);
                 sorkomp_sor::SorError::Aborted(message)

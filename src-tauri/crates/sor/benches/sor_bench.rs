@@ -75,9 +75,9 @@ fn import_into(path: &Path, db: &Path) -> u64 {
     // As the app imports: the parser on its own thread, the store on this one.
     parse_beside(
         |sink| read_file(path, sink),
-        |e| {
+        |batch| {
             import
-                .add(&e)
+                .add_all(batch)
                 .map_err(|err| SorError::Aborted(err.to_string()))
         },
     )

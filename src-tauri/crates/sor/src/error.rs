@@ -328,7 +328,10 @@ mod tests {
         let naive = |pos: usize| {
             let before = &text.as_bytes()[..pos];
             let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-            let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
             (line, (pos - start) as u64 + 1)
         };
         for size in [3, 11, 64, text.len()] {
@@ -336,7 +339,9 @@ mod tests {
             for chunk in text.as_bytes().chunks(size) {
                 index.record(chunk);
             }
-            let order = (0..text.len()).step_by(7).chain((0..text.len()).rev().step_by(13));
+            let order = (0..text.len())
+                .step_by(7)
+                .chain((0..text.len()).rev().step_by(13));
             for pos in order {
                 assert_eq!(
                     index.locate(pos as u64),

@@ -17,5 +17,5 @@ pub use download::{
 };
 pub use error::{Location, SorError};
 pub use open::read_file;
-pub use pipeline::parse_beside;
 pub use parse::{read_entities, SorFormat, SorHeader, NS_SOR_V1, NS_SOR_V2};
+pub use pipeline::parse_beside;

@@ -16,15 +16,15 @@ const BATCH: usize = 256;
 const BATCHES_IN_FLIGHT: usize = 32;
 
 /// Runs `parse` (e.g. `|sink| read_file(path, sink)`) on a new thread and hands its entities,
-/// in document order, to `consume` on the calling thread, which keeps non-`Send` state such as
-/// an open SQLite transaction there.
+/// in document order and in batches, to `consume` on the calling thread, which keeps non-`Send`
+/// state such as an open SQLite transaction there.
 ///
 /// The result is the same as calling `parse(consume)` directly: the first error wins; an error
 /// from `consume` stops the parser and is returned as is; an error from the parser can come
 /// after entities were consumed (the caller discards them, as with [`crate::read_entities`]).
 pub fn parse_beside<P>(
     parse: P,
-    mut consume: impl FnMut(SorEntity) -> Result<(), SorError>,
+    mut consume: impl FnMut(&[SorEntity]) -> Result<(), SorError>,
 ) -> Result<SorHeader, SorError>
 where
     P: FnOnce(&mut dyn FnMut(SorEntity) -> Result<(), SorError>) -> Result<SorHeader, SorError>
@@ -49,12 +49,10 @@ where
             Ok(header)
         });
         let mut consumed = Ok(());
-        'batches: for batch in &from_parser {
-            for entity in batch {
-                consumed = consume(entity);
-                if consumed.is_err() {
-                    break 'batches;
-                }
+        for batch in &from_parser {
+            consumed = consume(&batch);
+            if consumed.is_err() {
+                break;
             }
         }
         // Dropping the receiver makes the parser's next send fail, so it stops early.
@@ -97,8 +95,8 @@ mod tests {
                 }
                 Ok(header())
             },
-            |e| {
-                seen.push(e.sor_id.parse::<u64>().unwrap());
+            |batch| {
+                seen.extend(batch.iter().map(|e| e.sor_id.parse::<u64>().unwrap()));
                 Ok(())
             },
         )
@@ -117,8 +115,8 @@ mod tests {
                 }
                 Ok(header())
             },
-            |e| {
-                if e.sor_id == "10" {
+            |batch| {
+                if batch.iter().any(|e| e.sor_id == "10") {
                     Err(SorError::Aborted("databasen er fuld".into()))
                 } else {
                     Ok(())

@@ -90,34 +90,52 @@ impl Store {
 
 impl SorImport<'_> {
     pub fn add(&mut self, e: &SorEntity) -> Result<()> {
-        let level = e.level.map(|l| l.as_str()).unwrap_or("unit");
-        match level {
-            "owner" => self.summary.owners += 1,
-            "institution" => self.summary.institutions += 1,
-            _ => self.summary.units += 1,
-        }
-        self.summary.entities += 1;
-        let postcode = e
-            .postal_address
-            .as_ref()
-            .and_then(|a| a.postcode.as_deref());
-        codec::encode(e, &mut self.data);
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO sor_entity_next(sor_id, level, parent_id, owner_id, name, cvr, postcode, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![e.sor_id, level, e.parent_id, e.owner_id, e.name, e.cvr, postcode, self.data]);
-        match inserted {
-            Err(err) if err.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                Err(StoreError::Conflict(format!(
-                    "SOR-id {} forekommer flere gange i filen; importen er afbrudt og de tidligere data er bevaret.",
-                    e.sor_id
-                )))
+        self.add_all(std::slice::from_ref(e))
+    }
+
+    /// Adds entities in file order, with one prepared statement for all of them.
+    pub fn add_all(&mut self, entities: &[SorEntity]) -> Result<()> {
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO sor_entity_next(sor_id, level, parent_id, owner_id, name, cvr, postcode, data)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for e in entities {
+            let level = e.level.map(|l| l.as_str()).unwrap_or("unit");
+            match level {
+                "owner" => self.summary.owners += 1,
+                "institution" => self.summary.institutions += 1,
+                _ => self.summary.units += 1,
             }
-            other => other.map(|_| ()).map_err(Into::into),
+            self.summary.entities += 1;
+            let postcode = e
+                .postal_address
+                .as_ref()
+                .and_then(|a| a.postcode.as_deref());
+            codec::encode(e, &mut self.data);
+            let inserted = insert.execute(params![
+                e.sor_id,
+                level,
+                e.parent_id,
+                e.owner_id,
+                e.name,
+                e.cvr,
+                postcode,
+                self.data
+            ]);
+            match inserted {
+                Err(err)
+                    if err.sqlite_error_code()
+                        == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+                {
+                    return Err(StoreError::Conflict(format!(
+                        "SOR-id {} forekommer flere gange i filen; importen er afbrudt og de tidligere data er bevaret.",
+                        e.sor_id
+                    )));
+                }
+                other => other?,
+            };
         }
+        Ok(())
     }
 
     /// Compares with the current snapshot, logs the changes (source `sync`), swaps the new
@@ -996,7 +1014,9 @@ mod tests {
             };
             import.add(&e).unwrap();
         }
-        import.finish("2025-06-02T03:00:00Z", "t", "t", None).unwrap();
+        import
+            .finish("2025-06-02T03:00:00Z", "t", "t", None)
+            .unwrap();
         let ids = |text: Option<&str>, owner: Option<&str>| -> Vec<String> {
             let mut ids: Vec<String> = store
                 .search_sor(text, owner, 100, 0)

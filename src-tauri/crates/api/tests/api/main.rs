@@ -1,8 +1,8 @@
 //! The one integration-test binary of sorkomp-api: the SOR worklist, FK Organisation sync against a real
 //! mutual-TLS server on 127.0.0.1, the "Klargør data" list and the unit detail.
 
-mod org_sync;
 mod manual;
+mod org_sync;
 mod quality;
 mod worklist;
 

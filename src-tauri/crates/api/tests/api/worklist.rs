@@ -707,10 +707,15 @@ fn text_that_excel_would_run_is_inert_in_the_csv_log_and_still_verifies() {
     let report = api.export_log(ExportFormat::Csv, &out).unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(
-        !text.lines().any(|l| l.split(';').any(|cell| cell.trim_matches('"').starts_with('='))),
+        !text.lines().any(|l| l
+            .split(';')
+            .any(|cell| cell.trim_matches('"').starts_with('='))),
         "no cell starts with '=': {text}"
     );
-    assert!(text.contains("'=HYPERLINK"), "the value is kept, made inert");
+    assert!(
+        text.contains("'=HYPERLINK"),
+        "the value is kept, made inert"
+    );
     assert_eq!(
         sorkomp_api::verify_export(&out).unwrap(),
         report.head_hash,
