@@ -137,6 +137,9 @@ fn count_newlines(bytes: &[u8]) -> u64 {
 
 impl LineIndex {
     fn record(&mut self, chunk: &[u8]) {
+        if chunk.is_empty() {
+            return; // the end of the input, asked for again
+        }
         let mut bytes = self.spare.pop().unwrap_or_default();
         bytes.clear();
         bytes.extend_from_slice(chunk);

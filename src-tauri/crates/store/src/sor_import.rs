@@ -33,8 +33,8 @@ const INDEX_NAME_SETS: [[&str; 3]; 2] = [
     ],
 ];
 
-/// Page cache from the first import on, in KiB: the three indexes of a national snapshot (~15 MB) stay in
-/// memory while rows arrive in document order (ids in no particular order).
+/// Page cache from the first import on, in KiB: the three indexes of a national snapshot
+/// (~15 MB) stay in memory while rows arrive in document order (ids in no particular order).
 const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 /// What an import did.
