@@ -102,12 +102,12 @@ export class SyncArea {
     try {
       const status = await platform.syncStatus();
       let changed = false;
-      if (!which.org) {
-        // SOR alone.
-      } else if (status.fk_configured && (status.certificate_unlocked || (await this.unlock()))) {
-        changed = (await run("FK Organisation", this.orgBar, () => platform.syncOrg((p) => this.orgBar.show(p)))) || changed;
-      } else if (!status.fk_configured) {
-        failed.push("FK Organisation: forbindelsen er ikke sat op (se Indstillinger).");
+      if (which.org) {
+        if (!status.fk_configured) {
+          failed.push("FK Organisation: forbindelsen er ikke sat op (se Indstillinger).");
+        } else if (status.certificate_unlocked || (await this.unlock())) {
+          changed = (await run("FK Organisation", this.orgBar, () => platform.syncOrg((p) => this.orgBar.show(p)))) || changed;
+        }
       }
       changed = (await run("SOR", this.sorBar, () => platform.downloadSor((p) => this.sorBar.show(p)))) || changed;
       this.lastFailedOffline = offline;
