@@ -149,10 +149,11 @@ impl SorImport<'_> {
         municipality_owner: Option<&str>,
     ) -> Result<SorImportSummary> {
         let tx = &self.tx;
-        let previous: i64 = tx.query_row("SELECT count(*) FROM sor_entity", [], |r| r.get(0))?;
+        let had_snapshot: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM sor_entity)", [], |r| r.get(0))?;
 
         // Into an empty cache (the first import) everything appeared and nothing is logged.
-        let (appeared, disappeared, changed) = if previous == 0 {
+        let (appeared, disappeared, changed) = if !had_snapshot {
             let all = DiffPart {
                 total: self.summary.entities,
                 local: Vec::new(),
@@ -165,31 +166,29 @@ impl SorImport<'_> {
         self.summary.disappeared = disappeared.total;
         self.summary.changed = changed.total;
         self.summary.unchanged =
-            previous > 0 && appeared.total + disappeared.total + changed.total == 0;
+            had_snapshot && appeared.total + disappeared.total + changed.total == 0;
 
         let mut changes = appeared.local;
         changes.extend(disappeared.local);
         changes.extend(changed.local);
-        if previous > 0 {
-            for c in &changes {
-                let before = c.before.as_ref().map(|v| v.to_string());
-                let after = c.after.as_ref().map(|v| v.to_string());
-                let summary = describe_sor_change(c);
-                append(
-                    tx,
-                    &NewLogEntry {
-                        at: now,
-                        source: "sync",
-                        who,
-                        action: &c.what,
-                        entity_kind: "sor",
-                        entity_id: &c.entity_id,
-                        summary: &summary,
-                        before: before.as_deref(),
-                        after: after.as_deref(),
-                    },
-                )?;
-            }
+        for c in &changes {
+            let before = c.before.as_ref().map(|v| v.to_string());
+            let after = c.after.as_ref().map(|v| v.to_string());
+            let summary = describe_sor_change(c);
+            append(
+                tx,
+                &NewLogEntry {
+                    at: now,
+                    source: "sync",
+                    who,
+                    action: &c.what,
+                    entity_kind: "sor",
+                    entity_id: &c.entity_id,
+                    summary: &summary,
+                    before: before.as_deref(),
+                    after: after.as_deref(),
+                },
+            )?;
         }
         self.summary.municipality_changes = changes;
 
