@@ -23,6 +23,8 @@ pub enum StoreError {
     Conflict(String),
     #[error("Ændringsloggen er brudt ved række {id}: hashen passer ikke. Loggen kan være ændret uden om programmet.")]
     BrokenChain { id: i64 },
+    #[error("SOR-datafilen {path} kan ikke skrives: {detail}. De tidligere SOR-data er bevaret.")]
+    SnapshotFile { path: PathBuf, detail: String },
     #[error("Databasefejl: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("Data i databasen kan ikke læses: {0}")]
@@ -41,6 +43,7 @@ impl StoreError {
             StoreError::AlreadyDecided { .. } => "already_decided",
             StoreError::Conflict(_) => "conflict",
             StoreError::BrokenChain { .. } => "log_broken",
+            StoreError::SnapshotFile { .. } => "sor_file",
             StoreError::Sqlite(_) => "db_error",
             StoreError::Json(_) => "db_data",
         }

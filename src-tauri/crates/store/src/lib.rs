@@ -1,6 +1,7 @@
 //! The local SQLite cache of SOR-komponent.
 //!
-//! One file, WAL mode, schema created and upgraded by embedded forward-only migrations, each
+//! One file in WAL mode (and the SOR snapshot in a file of its own beside it, see
+//! `sor_snapshot`), schema created and upgraded by embedded forward-only migrations, each
 //! applied all-or-nothing. Every mutation that matters to the administrator appends a row to the
 //! hash-chained change log in the same transaction as the change itself.
 //!
@@ -13,6 +14,7 @@ mod org;
 mod outbox;
 mod proposals;
 mod sor_import;
+mod sor_snapshot;
 
 pub use change_log::{verify_chain, LogEntry, LogQuery, NewLogEntry, GENESIS_HASH};
 pub use error::StoreError;

@@ -3,6 +3,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+use crate::sor_snapshot::SnapshotFiles;
 use crate::{Result, StoreError};
 
 /// The embedded migrations, in order. Never edit a released one: add the next.
@@ -12,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_outbox.sql"),
     include_str!("../migrations/0004_learning.sql"),
     include_str!("../migrations/0005_sor_columns.sql"),
+    include_str!("../migrations/0006_sor_snapshot_file.sql"),
 ];
 
 /// The schema version this build creates and understands.
@@ -22,6 +24,9 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub struct Store {
     pub(crate) conn: Connection,
     path: Option<PathBuf>,
+    /// Where the SOR snapshot files are (after `conn`: a temporary folder outlives the
+    /// connection that has its file attached).
+    pub(crate) snapshots: SnapshotFiles,
     _lock: Option<File>,
 }
 
@@ -49,12 +54,14 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_owned()),
+            snapshots: SnapshotFiles::beside(path),
             _lock: Some(lock),
         };
         store
             .configure()
             .map_err(|e| classify_open_error(path, e))?;
         store.migrate()?;
+        store.attach_sor_snapshot()?;
         Ok(store)
     }
 
@@ -64,10 +71,12 @@ impl Store {
         let mut store = Store {
             conn,
             path: None,
+            snapshots: SnapshotFiles::in_temp_dir()?,
             _lock: None,
         };
         store.configure()?;
         store.migrate()?;
+        store.attach_sor_snapshot()?;
         Ok(store)
     }
 

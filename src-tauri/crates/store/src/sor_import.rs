@@ -1,6 +1,7 @@
-//! Importing a SOR snapshot: the next snapshot is built in `sor_entity_next` inside one
-//! transaction, compared with the current one, and swapped in. Until `finish` commits, readers
-//! see the previous snapshot; a failed or abandoned import leaves it untouched.
+//! Importing a SOR snapshot: the next snapshot is written to a file of its own
+//! ([`crate::sor_snapshot`]), compared with the current one, and named the current one in the
+//! transaction that logs the changes. Until then, readers see the previous snapshot; a failed or
+//! abandoned import deletes its file and leaves the previous snapshot untouched.
 
 use std::collections::HashMap;
 
@@ -10,32 +11,8 @@ use serde::Serialize;
 use sorkomp_model::{SnapshotChange, SorEntity};
 
 use crate::change_log::{append, NewLogEntry};
+use crate::sor_snapshot::SnapshotWriter;
 use crate::{Result, Store, StoreError};
-
-const NEXT_TABLE_DDL: &str = "
-    DROP TABLE IF EXISTS sor_entity_next;
-    CREATE TABLE sor_entity_next (
-        sor_id TEXT NOT NULL, level TEXT NOT NULL, parent_id TEXT, owner_id TEXT NOT NULL,
-        name TEXT NOT NULL, cvr TEXT, postcode TEXT, data TEXT NOT NULL
-    );";
-
-/// The next snapshot gets the indexes migration 0001 creates on `sor_entity` before its first
-/// row, so they grow on the store's thread while the parser reads ahead on its own (instead of
-/// being built after the file), and the unique one refuses a duplicate id at once. They move
-/// with the table at the swap, keeping their names; so the names alternate between two sets,
-/// and the next snapshot's indexes take the set the current one does not use.
-const INDEX_NAME_SETS: [[&str; 3]; 2] = [
-    ["sor_entity_id", "sor_entity_owner", "sor_entity_parent"],
-    [
-        "sor_entity_next_id",
-        "sor_entity_next_owner",
-        "sor_entity_next_parent",
-    ],
-];
-
-/// Page cache from the first import on, in KiB: the three indexes of a national snapshot
-/// (~15 MB) stay in memory while rows arrive in document order (ids in no particular order).
-const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -54,9 +31,10 @@ pub struct SorImportSummary {
     pub municipality_changes: Vec<SnapshotChange>,
 }
 
-/// An import in progress. Dropping it without `finish` rolls everything back.
+/// An import in progress. Dropping it without `finish` deletes the file it was writing.
 pub struct SorImport<'a> {
-    tx: Transaction<'a>,
+    store: &'a mut Store,
+    next: SnapshotWriter,
     summary: SorImportSummary,
     /// The encoded entity, reused between rows.
     data: Vec<u8>,
@@ -64,24 +42,10 @@ pub struct SorImport<'a> {
 
 impl Store {
     pub fn begin_sor_import(&mut self) -> Result<SorImport<'_>> {
-        // The connection keeps the larger cache afterwards; SQLite fills it only as pages are used.
-        self.conn
-            .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-        let tx = self.conn.transaction()?;
-        tx.execute_batch(NEXT_TABLE_DDL)?;
-        let first_set_taken: bool = tx.query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?1",
-            [INDEX_NAME_SETS[0][0]],
-            |r| r.get(0),
-        )?;
-        let [id, owner, parent] = INDEX_NAME_SETS[usize::from(first_set_taken)];
-        tx.execute_batch(&format!(
-            "CREATE UNIQUE INDEX {id} ON sor_entity_next(sor_id);
-             CREATE INDEX {owner} ON sor_entity_next(owner_id);
-             CREATE INDEX {parent} ON sor_entity_next(parent_id);"
-        ))?;
+        let next = self.start_snapshot_file()?;
         Ok(SorImport {
-            tx,
+            store: self,
+            next,
             summary: SorImportSummary::default(),
             data: Vec::with_capacity(1024),
         })
@@ -95,8 +59,8 @@ impl SorImport<'_> {
 
     /// Adds entities in file order, with one prepared statement for all of them.
     pub fn add_all(&mut self, entities: &[SorEntity]) -> Result<()> {
-        let mut insert = self.tx.prepare_cached(
-            "INSERT INTO sor_entity_next(sor_id, level, parent_id, owner_id, name, cvr, postcode, data)
+        let mut insert = self.next.conn().prepare_cached(
+            "INSERT INTO sor_entity(sor_id, level, parent_id, owner_id, name, cvr, postcode, data)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for e in entities {
@@ -138,96 +102,132 @@ impl SorImport<'_> {
         Ok(())
     }
 
-    /// Compares with the current snapshot, logs the changes (source `sync`), swaps the new
-    /// snapshot in and commits. `municipality_owner` selects whose changes are logged one by one;
-    /// changes elsewhere in the country are counted in the summary row.
+    /// Writes the new snapshot to disk, compares it with the current one, logs the changes
+    /// (source `sync`), makes it the current one and deletes the previous one.
+    /// `municipality_owner` selects whose changes are logged one by one; changes elsewhere in
+    /// the country are counted in the summary row.
     pub fn finish(
-        mut self,
+        self,
         now: &str,
         who: &str,
         source_label: &str,
         municipality_owner: Option<&str>,
     ) -> Result<SorImportSummary> {
-        let tx = &self.tx;
-        let had_snapshot: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM sor_entity)", [], |r| r.get(0))?;
-
-        // Into an empty cache (the first import) everything appeared and nothing is logged.
-        let (appeared, disappeared, changed) = if !had_snapshot {
-            let all = DiffPart {
-                total: self.summary.entities,
-                local: Vec::new(),
-            };
-            (all, DiffPart::default(), DiffPart::default())
-        } else {
-            diff(tx, municipality_owner)?
-        };
-        self.summary.appeared = appeared.total;
-        self.summary.disappeared = disappeared.total;
-        self.summary.changed = changed.total;
-        self.summary.unchanged =
-            had_snapshot && appeared.total + disappeared.total + changed.total == 0;
-
-        let mut changes = appeared.local;
-        changes.extend(disappeared.local);
-        changes.extend(changed.local);
-        for c in &changes {
-            let before = c.before.as_ref().map(|v| v.to_string());
-            let after = c.after.as_ref().map(|v| v.to_string());
-            let summary = describe_sor_change(c);
-            append(
-                tx,
-                &NewLogEntry {
-                    at: now,
-                    source: "sync",
-                    who,
-                    action: &c.what,
-                    entity_kind: "sor",
-                    entity_id: &c.entity_id,
-                    summary: &summary,
-                    before: before.as_deref(),
-                    after: after.as_deref(),
-                },
-            )?;
+        let SorImport {
+            store,
+            next,
+            mut summary,
+            ..
+        } = self;
+        let next = next.complete()?;
+        store.attach_as(next.path(), "sor_next")?;
+        let committed = compare_and_log(
+            store,
+            &mut summary,
+            next.path(),
+            now,
+            who,
+            source_label,
+            municipality_owner,
+        );
+        store.conn.flush_prepared_statement_cache();
+        let detached = store.conn.execute_batch("DETACH DATABASE sor_next");
+        committed?;
+        detached?;
+        if !summary.unchanged {
+            store.switch_sor_snapshot(next)?;
         }
-        self.summary.municipality_changes = changes;
+        Ok(summary)
+    }
+}
 
-        if self.summary.unchanged {
-            tx.execute_batch("DROP TABLE sor_entity_next;")?;
-        } else {
-            tx.execute_batch(
-                "DROP TABLE sor_entity; ALTER TABLE sor_entity_next RENAME TO sor_entity;",
-            )?;
-        }
-        let s = &self.summary;
-        let summary = if s.unchanged {
-            format!(
-                "SOR-import fra {source_label}: uændret ({} enheder)",
-                s.entities
-            )
-        } else {
-            format!(
-                "SOR-import fra {source_label}: {} enheder ({} ejere, {} institutioner, {} organisatoriske enheder); {} nye, {} forsvundne, {} ændrede",
-                s.entities, s.owners, s.institutions, s.units, s.appeared, s.disappeared, s.changed
-            )
+/// The part of [`SorImport::finish`] in one transaction of the main database, with the next
+/// snapshot attached as `sor_next`.
+fn compare_and_log(
+    store: &mut Store,
+    summary: &mut SorImportSummary,
+    next: &std::path::Path,
+    now: &str,
+    who: &str,
+    source_label: &str,
+    municipality_owner: Option<&str>,
+) -> Result<()> {
+    let tx = store.conn.transaction()?;
+    let had_snapshot: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM sor.sor_entity)", [], |r| {
+            r.get(0)
+        })?;
+
+    // Into an empty cache (the first import) everything appeared and nothing is logged.
+    let (appeared, disappeared, changed) = if !had_snapshot {
+        let all = DiffPart {
+            total: summary.entities,
+            local: Vec::new(),
         };
+        (all, DiffPart::default(), DiffPart::default())
+    } else {
+        diff(&tx, municipality_owner)?
+    };
+    summary.appeared = appeared.total;
+    summary.disappeared = disappeared.total;
+    summary.changed = changed.total;
+    summary.unchanged = had_snapshot && appeared.total + disappeared.total + changed.total == 0;
+
+    let mut changes = appeared.local;
+    changes.extend(disappeared.local);
+    changes.extend(changed.local);
+    for c in &changes {
+        let before = c.before.as_ref().map(|v| v.to_string());
+        let after = c.after.as_ref().map(|v| v.to_string());
+        let what = describe_sor_change(c);
         append(
-            tx,
+            &tx,
             &NewLogEntry {
                 at: now,
                 source: "sync",
                 who,
-                action: "sor_import",
-                entity_kind: "snapshot",
-                entity_id: "sor",
-                summary: &summary,
-                before: None,
-                after: None,
+                action: &c.what,
+                entity_kind: "sor",
+                entity_id: &c.entity_id,
+                summary: &what,
+                before: before.as_deref(),
+                after: after.as_deref(),
             },
         )?;
-        self.tx.commit()?;
-        Ok(self.summary)
     }
+    summary.municipality_changes = changes;
+
+    if !summary.unchanged {
+        Store::record_sor_snapshot(&tx, next)?;
+    }
+    let s = &*summary;
+    let line = if s.unchanged {
+        format!(
+            "SOR-import fra {source_label}: uændret ({} enheder)",
+            s.entities
+        )
+    } else {
+        format!(
+            "SOR-import fra {source_label}: {} enheder ({} ejere, {} institutioner, {} organisatoriske enheder); {} nye, {} forsvundne, {} ændrede",
+            s.entities, s.owners, s.institutions, s.units, s.appeared, s.disappeared, s.changed
+        )
+    };
+    append(
+        &tx,
+        &NewLogEntry {
+            at: now,
+            source: "sync",
+            who,
+            action: "sor_import",
+            entity_kind: "snapshot",
+            entity_id: "sor",
+            summary: &line,
+            before: None,
+            after: None,
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// The `data` column: a compact binary encoding of the whole `SorEntity` (written by every
@@ -532,8 +532,8 @@ fn diff(
     let mut appeared = DiffPart::default();
     let mut stmt = tx.prepare(
         "SELECT n.sor_id, n.parent_id, n.owner_id, n.name, CASE WHEN n.owner_id = ?1 THEN n.data END
-         FROM sor_entity_next n
-         WHERE NOT EXISTS (SELECT 1 FROM sor_entity o WHERE o.sor_id = n.sor_id)",
+         FROM sor_next.sor_entity n
+         WHERE NOT EXISTS (SELECT 1 FROM sor.sor_entity o WHERE o.sor_id = n.sor_id)",
     )?;
     let mut rows = stmt.query([owner])?;
     while let Some(r) = rows.next()? {
@@ -551,8 +551,8 @@ fn diff(
     let mut disappeared = DiffPart::default();
     let mut stmt = tx.prepare(
         "SELECT o.sor_id, o.parent_id, o.owner_id, o.name, CASE WHEN o.owner_id = ?1 THEN o.data END
-         FROM sor_entity o
-         WHERE NOT EXISTS (SELECT 1 FROM sor_entity_next n WHERE n.sor_id = o.sor_id)",
+         FROM sor.sor_entity o
+         WHERE NOT EXISTS (SELECT 1 FROM sor_next.sor_entity n WHERE n.sor_id = o.sor_id)",
     )?;
     let mut rows = stmt.query([owner])?;
     while let Some(r) = rows.next()? {
@@ -574,7 +574,7 @@ fn diff(
         "SELECT n.owner_id = ?1 OR o.owner_id = ?1,
                 typeof(o.data) = 'text' OR substr(o.data, 1, 1) <> substr(n.data, 1, 1),
                 {}, {}
-         FROM sor_entity_next n JOIN sor_entity o ON o.sor_id = n.sor_id
+         FROM sor_next.sor_entity n JOIN sor.sor_entity o ON o.sor_id = n.sor_id
          WHERE o.data <> n.data OR o.name <> n.name OR o.owner_id <> n.owner_id
             OR o.parent_id IS NOT n.parent_id",
         entity_columns("o"),

@@ -248,6 +248,137 @@ fn an_abandoned_sor_import_keeps_the_previous_snapshot() {
     );
 }
 
+/// The SOR snapshot files beside the database `db` (`<db>-sor-<n>`).
+fn snapshot_files(db: &std::path::Path) -> Vec<String> {
+    let prefix = format!("{}-sor-", db.file_name().unwrap().to_str().unwrap());
+    let mut names: Vec<String> = std::fs::read_dir(db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(&prefix))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn each_import_leaves_exactly_one_snapshot_file_and_an_abandoned_one_leaves_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sorkomp.db");
+    let mut store = Store::open(&db).unwrap();
+    assert_eq!(
+        snapshot_files(&db).len(),
+        1,
+        "a new database has an empty snapshot"
+    );
+    for (round, name) in ["Første", "Anden", "Tredje"].into_iter().enumerate() {
+        import(&mut store, &[sor("1", name, "1", SorLevel::Owner)], NOW);
+        assert_eq!(
+            snapshot_files(&db).len(),
+            1,
+            "import {round} replaced the previous file: {:?}",
+            snapshot_files(&db)
+        );
+        assert_eq!(store.sor_entity("1").unwrap().unwrap().name, name);
+    }
+    let before = snapshot_files(&db);
+    import(&mut store, &[sor("1", "Tredje", "1", SorLevel::Owner)], NOW);
+    assert_eq!(
+        snapshot_files(&db),
+        before,
+        "an unchanged file keeps the current one"
+    );
+    {
+        let mut imp = store.begin_sor_import().unwrap();
+        imp.add(&sor("9", "Halvt importeret", "9", SorLevel::Owner))
+            .unwrap();
+    }
+    assert_eq!(
+        snapshot_files(&db),
+        before,
+        "an abandoned import deletes its file"
+    );
+}
+
+#[test]
+fn a_file_left_by_an_import_cut_short_is_deleted_when_the_store_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sorkomp.db");
+    let mut store = Store::open(&db).unwrap();
+    import(
+        &mut store,
+        &[sor("1", "Korsbæk Kommune", "1", SorLevel::Owner)],
+        NOW,
+    );
+    let current = snapshot_files(&db);
+    let mut imp = store.begin_sor_import().unwrap();
+    imp.add(&sor("9", "Halvt importeret", "9", SorLevel::Owner))
+        .unwrap();
+    // As if the process died here: nothing runs the import's clean-up.
+    std::mem::forget(imp);
+    drop(store);
+    assert_eq!(
+        snapshot_files(&db).len(),
+        2,
+        "the half-written file is still there"
+    );
+
+    let store = Store::open(&db).unwrap();
+    assert_eq!(
+        snapshot_files(&db),
+        current,
+        "only the named snapshot is kept"
+    );
+    assert_eq!(
+        store.sor_entity("1").unwrap().unwrap().name,
+        "Korsbæk Kommune",
+        "the previous snapshot is the current one"
+    );
+    assert!(store.sor_entity("9").unwrap().is_none());
+}
+
+#[test]
+fn a_version_5_database_moves_its_sor_snapshot_to_a_file_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v5.db");
+    let entity = sor("7", "Plejecenter Solgården", "1", SorLevel::Unit);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        for sql in [
+            include_str!("../migrations/0001_initial.sql"),
+            include_str!("../migrations/0002_decisions.sql"),
+            include_str!("../migrations/0003_outbox.sql"),
+            include_str!("../migrations/0004_learning.sql"),
+            include_str!("../migrations/0005_sor_columns.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute(
+            "INSERT INTO sor_entity(sor_id, level, parent_id, owner_id, name, data)
+             VALUES (?1, 'unit', '1', '1', ?2, ?3)",
+            [
+                &entity.sor_id,
+                &entity.name,
+                &serde_json::to_string(&entity).unwrap(),
+            ],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 5).unwrap();
+    }
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.sor_entity("7").unwrap().as_ref(), Some(&entity));
+    drop(store);
+    assert_eq!(snapshot_files(&db).len(), 1);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let left: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sor_entity%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "the main database no longer holds SOR rows");
+}
+
 #[test]
 fn duplicate_sor_ids_abort_the_import() {
     let mut store = Store::open_in_memory().unwrap();
