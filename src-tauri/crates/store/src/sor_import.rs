@@ -121,6 +121,10 @@ impl SorImport<'_> {
         } = self;
         let next = next.complete()?;
         store.attach_as(next.path(), "sor_next")?;
+        // The previous file is deleted once the new one is named, so the naming must survive
+        // a power cut: this one commit waits for the disk (`synchronous=NORMAL` in WAL mode
+        // would let the last commits roll back then).
+        store.conn.pragma_update(None, "synchronous", "FULL")?;
         let committed = compare_and_log(
             store,
             &mut summary,
@@ -130,9 +134,11 @@ impl SorImport<'_> {
             source_label,
             municipality_owner,
         );
+        let restored = store.conn.pragma_update(None, "synchronous", "NORMAL");
         store.conn.flush_prepared_statement_cache();
         let detached = store.conn.execute_batch("DETACH DATABASE sor_next");
         committed?;
+        restored?;
         detached?;
         if !summary.unchanged {
             store.switch_sor_snapshot(next)?;
