@@ -193,7 +193,9 @@ impl Api {
         })
     }
 
-    /// Parses on its own thread (`read`) while this thread stores, in one transaction.
+    /// Parses on its own thread (`read`) while this thread writes the next snapshot file. The
+    /// store is locked only to start and to finish, so the window's other work (decisions,
+    /// views) goes on while a national file is read.
     fn import_sor_with(
         &self,
         label: &str,
@@ -204,9 +206,13 @@ impl Api {
     ) -> ApiResult<ImportReport> {
         let now = self.now();
         let who = self.who()?;
-        let mut store = self.store();
-        let cvr = store.setting("municipality_cvr")?;
-        let mut import = store.begin_sor_import()?;
+        let (cvr, mut import) = {
+            let store = self.store();
+            (
+                store.setting("municipality_cvr")?,
+                store.begin_sor_import()?,
+            )
+        };
         let mut store_error: Option<sorkomp_store::StoreError> = None;
         let mut owner_of_cvr: Option<String> = None;
         let result = sorkomp_sor::parse_beside(read, |batch: &[SorEntity]| {
@@ -225,7 +231,8 @@ impl Api {
             return Err(e.into());
         }
         result?;
-        let summary = import.finish(&now, &who, label, owner_of_cvr.as_deref())?;
+        let mut store = self.store();
+        let summary = import.finish(&mut store, &now, &who, label, owner_of_cvr.as_deref())?;
         store.set_setting("last_sor_import", &now)?;
         if let Some(owner) = &owner_of_cvr {
             store.set_setting("municipality_sor_owner", owner)?;

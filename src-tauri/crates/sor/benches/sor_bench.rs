@@ -83,7 +83,7 @@ fn import_into(path: &Path, db: &Path) -> u64 {
     )
     .expect("parse + store");
     let summary = import
-        .finish("2025-06-02T03:00:00Z", "bench", "bench", None)
+        .finish(&mut store, "2025-06-02T03:00:00Z", "bench", "bench", None)
         .expect("finish import");
     summary.entities
 }

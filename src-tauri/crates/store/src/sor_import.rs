@@ -31,9 +31,10 @@ pub struct SorImportSummary {
     pub municipality_changes: Vec<SnapshotChange>,
 }
 
-/// An import in progress. Dropping it without `finish` deletes the file it was writing.
-pub struct SorImport<'a> {
-    store: &'a mut Store,
+/// An import in progress. It writes a file of its own and needs the store only at `finish`, so
+/// the store stays free for other work (the administrator's decisions) while a file is read.
+/// Dropping it without `finish` deletes the file it was writing.
+pub struct SorImport {
     next: SnapshotWriter,
     summary: SorImportSummary,
     /// The encoded entity, reused between rows.
@@ -41,18 +42,16 @@ pub struct SorImport<'a> {
 }
 
 impl Store {
-    pub fn begin_sor_import(&mut self) -> Result<SorImport<'_>> {
-        let next = self.start_snapshot_file()?;
+    pub fn begin_sor_import(&self) -> Result<SorImport> {
         Ok(SorImport {
-            store: self,
-            next,
+            next: self.start_snapshot_file()?,
             summary: SorImportSummary::default(),
             data: Vec::with_capacity(1024),
         })
     }
 }
 
-impl SorImport<'_> {
+impl SorImport {
     pub fn add(&mut self, e: &SorEntity) -> Result<()> {
         self.add_all(std::slice::from_ref(e))
     }
@@ -108,16 +107,14 @@ impl SorImport<'_> {
     /// the country are counted in the summary row.
     pub fn finish(
         self,
+        store: &mut Store,
         now: &str,
         who: &str,
         source_label: &str,
         municipality_owner: Option<&str>,
     ) -> Result<SorImportSummary> {
         let SorImport {
-            store,
-            next,
-            mut summary,
-            ..
+            next, mut summary, ..
         } = self;
         let next = next.complete()?;
         store.attach_as(next.path(), "sor_next")?;
@@ -966,7 +963,13 @@ mod tests {
             let mut import = store.begin_sor_import().unwrap();
             import.add(&e).unwrap();
             let summary = import
-                .finish("2025-06-02T03:00:00Z", "test", "test", Some(&e.owner_id))
+                .finish(
+                    &mut store,
+                    "2025-06-02T03:00:00Z",
+                    "test",
+                    "test",
+                    Some(&e.owner_id),
+                )
                 .unwrap();
             assert!(
                 summary.changed == 0 && summary.municipality_changes.is_empty(),
@@ -983,7 +986,13 @@ mod tests {
             let mut import = store.begin_sor_import().unwrap();
             import.add(&SorEntity { name, ..e.clone() }).unwrap();
             let summary = import
-                .finish("2025-06-02T03:00:00Z", "test", "test", Some(&e.owner_id))
+                .finish(
+                    &mut store,
+                    "2025-06-02T03:00:00Z",
+                    "test",
+                    "test",
+                    Some(&e.owner_id),
+                )
                 .unwrap();
             if summary.appeared == 0 {
                 let whats: Vec<_> = summary
@@ -1020,7 +1029,7 @@ mod tests {
             import.add(&e).unwrap();
         }
         import
-            .finish("2025-06-02T03:00:00Z", "t", "t", None)
+            .finish(&mut store, "2025-06-02T03:00:00Z", "t", "t", None)
             .unwrap();
         let ids = |text: Option<&str>, owner: Option<&str>| -> Vec<String> {
             let mut ids: Vec<String> = store
@@ -1061,7 +1070,7 @@ mod tests {
                 import.add(&e).unwrap();
             }
             import
-                .finish("2025-06-02T03:00:00Z", "t", "t", None)
+                .finish(&mut store, "2025-06-02T03:00:00Z", "t", "t", None)
                 .unwrap();
             let indexes = indexes_of_sor_entity(&store);
             assert_eq!(
@@ -1097,7 +1106,7 @@ mod tests {
         let mut import = store.begin_sor_import().unwrap();
         import.add(&full()).unwrap();
         import
-            .finish("2025-06-02T03:00:00Z", "t", "t", None)
+            .finish(&mut store, "2025-06-02T03:00:00Z", "t", "t", None)
             .unwrap();
         store
             .conn
@@ -1135,7 +1144,13 @@ mod tests {
         let mut import = store.begin_sor_import().unwrap();
         import.add(&e).unwrap();
         let summary = import
-            .finish("2025-06-02T03:00:00Z", "test", "test", Some(&e.owner_id))
+            .finish(
+                &mut store,
+                "2025-06-02T03:00:00Z",
+                "test",
+                "test",
+                Some(&e.owner_id),
+            )
             .unwrap();
         assert!(
             summary.unchanged && summary.changed == 0,

@@ -10,7 +10,7 @@
 //! main database does not name (an import cut short by a crash, a replaced snapshot) is deleted
 //! when the store opens; the one it names is always complete.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -175,10 +175,23 @@ impl SnapshotWriter {
 }
 
 impl Store {
-    /// Starts the next snapshot file, empty but for its schema.
+    /// Starts the next snapshot file, empty but for its schema. The name is claimed by creating
+    /// the file, so two imports at once never share one.
     pub(crate) fn start_snapshot_file(&self) -> Result<SnapshotWriter> {
-        let name = self.snapshots.next_name();
-        let file = PendingFile(Some(self.snapshots.path(&name)));
+        let (name, file) = loop {
+            let name = self.snapshots.next_name();
+            let path = self.snapshots.path(&name);
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(_) => break (name, PendingFile(Some(path))),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    return Err(StoreError::SnapshotFile {
+                        path,
+                        detail: e.to_string(),
+                    })
+                }
+            }
+        };
         let conn = Connection::open_with_flags(
             file.path(),
             OpenFlags::SQLITE_OPEN_READ_WRITE

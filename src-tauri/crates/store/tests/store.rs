@@ -58,7 +58,8 @@ fn import(store: &mut Store, entities: &[SorEntity], now: &str) -> sorkomp_store
     for e in entities {
         imp.add(e).unwrap();
     }
-    imp.finish(now, "test", "test.xml", Some("1")).unwrap()
+    imp.finish(store, now, "test", "test.xml", Some("1"))
+        .unwrap()
 }
 
 fn draft(kind: ProposalKind, org: Option<&str>, sor: Option<&str>, score: f64) -> ProposalDraft {

@@ -4,6 +4,7 @@
 mod manual;
 mod org_sync;
 mod quality;
+mod sor_import;
 mod worklist;
 
 use std::path::PathBuf;
