@@ -162,16 +162,22 @@ impl SnapshotWriter {
         let SnapshotWriter { conn, file, .. } = self;
         conn.execute_batch("COMMIT")?;
         conn.close().map_err(|(_, e)| e)?;
-        let on_disk = |path: &Path| File::open(path).and_then(|f| f.sync_all());
-        let parent = file.path().parent().unwrap_or(Path::new("."));
-        on_disk(file.path())
-            .and_then(|()| on_disk(parent))
-            .map_err(|e| StoreError::SnapshotFile {
-                path: file.path().to_owned(),
-                detail: e.to_string(),
-            })?;
+        on_disk(file.path()).map_err(|e| StoreError::SnapshotFile {
+            path: file.path().to_owned(),
+            detail: e.to_string(),
+        })?;
         Ok(file)
     }
+}
+
+/// Waits until the file at `path`, and its entry in its folder, are on disk.
+fn on_disk(path: &Path) -> std::io::Result<()> {
+    File::open(path)?.sync_all()?;
+    // A folder is synced on Unix; Windows cannot open one as a file and records the entry with
+    // the file's own metadata.
+    #[cfg(unix)]
+    File::open(path.parent().unwrap_or(Path::new(".")))?.sync_all()?;
+    Ok(())
 }
 
 impl Store {
