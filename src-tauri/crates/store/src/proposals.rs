@@ -471,10 +471,12 @@ impl Store {
         })?;
         let tx = self.conn.transaction()?;
         insert_link(&tx, org_uuid, sor_id, true, None, who, now)?;
-        withdraw_competing(&tx, -1, org_uuid, sor_id, now, who, "user")?;
+        let withdrawn = withdraw_competing(&tx, -1, org_uuid, sor_id, now, who, "user")?;
         let text = format!("Manuel kobling: {org_name} ({org_uuid}) ↔ {sor_name} ({sor_id})");
-        let after = serde_json::json!({ "org_uuid": org_uuid, "sor_id": sor_id, "manual": true })
-            .to_string();
+        let after = serde_json::json!({
+            "org_uuid": org_uuid, "sor_id": sor_id, "manual": true, "withdrawn": withdrawn
+        })
+        .to_string();
         append(
             &tx,
             &NewLogEntry {
@@ -672,9 +674,13 @@ enum UndoPlan {
         restore_unit: Option<serde_json::Value>,
         end_link: Option<i64>,
         cancel_outbox: Vec<i64>,
+        /// Proposals the approval withdrew.
+        restore: Vec<i64>,
     },
     EndLink {
         link_id: i64,
+        /// Proposals the manual link withdrew.
+        restore: Vec<i64>,
     },
     RestoreLink {
         link_id: i64,
@@ -1157,6 +1163,7 @@ fn plan_undo(conn: &Connection, e: &LogEntry) -> Result<std::result::Result<Undo
                     .filter(|(_, s)| s == "pending")
                     .map(|(i, _)| i)
                     .collect(),
+                restore: withdrawn_by(&after),
             }
         }
         "link" => {
@@ -1172,7 +1179,10 @@ fn plan_undo(conn: &Connection, e: &LogEntry) -> Result<std::result::Result<Undo
                 )
                 .optional()?;
             match link {
-                Some(link_id) => UndoPlan::EndLink { link_id },
+                Some(link_id) => UndoPlan::EndLink {
+                    link_id,
+                    restore: withdrawn_by(&after),
+                },
                 None => {
                     return Ok(Err(format!(
                         "Koblingen ORG {org} ↔ SOR {sor} er ikke længere aktiv; der er intet at fortryde."
@@ -1220,11 +1230,7 @@ fn plan_undo(conn: &Connection, e: &LogEntry) -> Result<std::result::Result<Undo
             if mark {
                 UndoPlan::Unmark {
                     sor_id: e.entity_id.clone(),
-                    restore: after
-                        .get("withdrawn")
-                        .and_then(serde_json::Value::as_array)
-                        .map(|a| a.iter().filter_map(serde_json::Value::as_i64).collect())
-                        .unwrap_or_default(),
+                    restore: withdrawn_by(&after),
                 }
             } else {
                 UndoPlan::Remark {
@@ -1256,6 +1262,7 @@ fn apply_undo(
             restore_unit,
             end_link: link,
             cancel_outbox,
+            restore,
         } => {
             conn.execute(
                 "UPDATE proposal SET status = 'new', decided_at = NULL, decided_by = NULL, reason = NULL, updated_at = ?2 WHERE id = ?1",
@@ -1277,11 +1284,13 @@ fn apply_undo(
                     params![item, now],
                 )?;
             }
-            serde_json::json!({ "status": "new", "link_ended": link, "outbox_cancelled": cancel_outbox })
+            let restored = restore_withdrawn(conn, &restore, now)?;
+            serde_json::json!({ "status": "new", "link_ended": link, "outbox_cancelled": cancel_outbox, "proposals_restored": restored })
         }
-        UndoPlan::EndLink { link_id } => {
+        UndoPlan::EndLink { link_id, restore } => {
             end_link(link_id)?;
-            serde_json::json!({ "link_ended": link_id })
+            let restored = restore_withdrawn(conn, &restore, now)?;
+            serde_json::json!({ "link_ended": link_id, "proposals_restored": restored })
         }
         UndoPlan::RestoreLink { link_id } => {
             conn.execute(
@@ -1293,16 +1302,7 @@ fn apply_undo(
         }
         UndoPlan::Unmark { sor_id, restore } => {
             conn.execute("DELETE FROM only_in_sor WHERE sor_id = ?1", [&sor_id])?;
-            let mut restored = Vec::new();
-            for id in restore {
-                let n = conn.execute(
-                    "UPDATE proposal SET status = 'new', updated_at = ?2 WHERE id = ?1 AND status = 'withdrawn'",
-                    params![id, now],
-                )?;
-                if n > 0 {
-                    restored.push(id);
-                }
-            }
+            let restored = restore_withdrawn(conn, &restore, now)?;
             serde_json::json!({ "only_in_sor": false, "proposals_restored": restored })
         }
         UndoPlan::Remark { sor_id, reason } => {
@@ -1443,6 +1443,7 @@ fn decide_on(conn: &Connection, d: &Decision) -> Result<()> {
             params![d.id, serde_json::to_string(unit)?],
         )?;
     }
+    let mut withdrawn = Vec::new();
     if d.approve {
         match before.kind {
             ProposalKind::Link => {
@@ -1451,7 +1452,7 @@ fn decide_on(conn: &Connection, d: &Decision) -> Result<()> {
                     before.sor_id.as_deref().unwrap_or(""),
                 );
                 insert_link(conn, org, sor, false, Some(d.id), d.who, d.now)?;
-                withdraw_competing(conn, d.id, org, sor, d.now, d.who, d.source)?;
+                withdrawn = withdraw_competing(conn, d.id, org, sor, d.now, d.who, d.source)?;
                 let payload = serde_json::json!({ "org_uuid": org, "sor_id": sor });
                 insert_outbox(conn, d.id, "register_link", &payload, d.now)?;
             }
@@ -1495,6 +1496,9 @@ fn decide_on(conn: &Connection, d: &Decision) -> Result<()> {
     }
     let mut before_json = serde_json::json!({ "status": before.status.as_str() });
     let mut after_json = serde_json::json!({ "status": status.as_str(), "reason": d.reason });
+    if !withdrawn.is_empty() {
+        after_json["withdrawn"] = serde_json::to_value(&withdrawn)?;
+    }
     if let Some(unit) = edited_unit {
         before_json["new_unit"] = serde_json::to_value(&before.new_unit)?;
         after_json["new_unit"] = serde_json::to_value(unit)?;
@@ -1593,7 +1597,8 @@ fn withdraw(
     Ok(())
 }
 
-/// After a link, open link/create/delete proposals that involve either side are moot.
+/// After a link, open link/create/delete proposals that involve either side are moot. Returns
+/// their ids, which the link's log row keeps so that an undo can bring them back.
 fn withdraw_competing(
     tx: &Connection,
     except: i64,
@@ -1602,7 +1607,7 @@ fn withdraw_competing(
     now: &str,
     who: &str,
     source: &str,
-) -> Result<()> {
+) -> Result<Vec<i64>> {
     let rows: Vec<ProposalRow> = {
         let mut stmt = tx.prepare(&format!(
             "SELECT {COLUMNS} FROM proposal WHERE status = 'new' AND id <> ?1 AND kind IN ('link', 'create', 'delete')
@@ -1614,5 +1619,33 @@ fn withdraw_competing(
     for row in &rows {
         withdraw(tx, row, now, who, source, "en af enhederne er nu koblet")?;
     }
-    Ok(())
+    Ok(rows.iter().map(|r| r.id).collect())
+}
+
+/// Puts proposals an undone decision had withdrawn back to `new`, unless one of their units has
+/// been linked since; returns those restored.
+fn restore_withdrawn(conn: &Connection, ids: &[i64], now: &str) -> Result<Vec<i64>> {
+    let mut restored = Vec::new();
+    for &id in ids {
+        let n = conn.execute(
+            "UPDATE proposal SET status = 'new', updated_at = ?2
+             WHERE id = ?1 AND status = 'withdrawn'
+               AND NOT EXISTS (SELECT 1 FROM link WHERE ended_at IS NULL
+                               AND (link.org_uuid = proposal.org_uuid OR link.sor_id = proposal.sor_id))",
+            params![id, now],
+        )?;
+        if n > 0 {
+            restored.push(id);
+        }
+    }
+    Ok(restored)
+}
+
+/// The proposal ids a log row's `after` says its decision withdrew.
+fn withdrawn_by(after: &serde_json::Value) -> Vec<i64> {
+    after
+        .get("withdrawn")
+        .and_then(serde_json::Value::as_array)
+        .map(|a| a.iter().filter_map(serde_json::Value::as_i64).collect())
+        .unwrap_or_default()
 }

@@ -406,6 +406,60 @@ fn an_edited_creation_replaces_the_proposed_fields_and_undo_restores_them() {
 }
 
 #[test]
+fn undoing_a_link_brings_back_the_proposals_it_withdrew() {
+    let mut store = world();
+    let competitors = || {
+        [
+            draft(ProposalKind::Link, Some("a"), Some("2"), 9.0),
+            // The same ORG unit with another SOR unit, and the same SOR unit with another ORG unit.
+            draft(ProposalKind::Link, Some("a"), Some("3"), 4.0),
+            draft(ProposalKind::Link, Some("b"), Some("2"), 3.0),
+        ]
+    };
+    store.reconcile_proposals(&competitors(), NOW, "t").unwrap();
+    let new_ids = |store: &Store| -> Vec<i64> {
+        let mut ids: Vec<i64> = store
+            .proposals(&ProposalQuery {
+                status: Some(ProposalStatus::New),
+                kind: None,
+            })
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let all = new_ids(&store);
+    assert_eq!(all.len(), 3);
+    let chosen = all[0];
+
+    // An approval withdraws the two competitors; undoing it brings all three back.
+    store.decide(chosen, true, None, "AB", "user", LATER).unwrap();
+    assert!(new_ids(&store).is_empty(), "both competitors are withdrawn");
+    let approve = last_row(&store, "approve");
+    let undo = store.undo(approve.id, None, "AB", LATER).unwrap();
+    assert_eq!(new_ids(&store), all, "the undo restores the competitors");
+    assert!(
+        undo.after.as_deref().unwrap_or("").contains("proposals_restored"),
+        "the undo row says what it restored: {:?}",
+        undo.after
+    );
+
+    // The same for a manual link, except for a competitor whose unit was linked in between.
+    store.link_manual("a", "2", "AB", LATER).unwrap();
+    assert!(new_ids(&store).is_empty());
+    let manual = last_row(&store, "link");
+    store.link_manual("b", "3", "AB", LATER).unwrap();
+    store.undo(manual.id, None, "AB", EVEN_LATER).unwrap();
+    let restored = new_ids(&store);
+    assert!(
+        restored.contains(&chosen) && restored.len() == 1,
+        "a-2 is back; a-3 and b-2 stay withdrawn, as 3 and b are linked now: {restored:?}"
+    );
+}
+
+#[test]
 fn only_in_sor_withdraws_the_delete_proposal_and_is_never_proposed_again() {
     let mut store = world();
     store
