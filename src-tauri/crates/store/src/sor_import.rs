@@ -121,16 +121,21 @@ impl SorImport {
         // The previous file is deleted once the new one is named, so the naming must survive
         // a power cut: this one commit waits for the disk (`synchronous=NORMAL` in WAL mode
         // would let the last commits roll back then).
-        store.conn.pragma_update(None, "synchronous", "FULL")?;
-        let committed = compare_and_log(
-            store,
-            &mut summary,
-            next.path(),
-            now,
-            who,
-            source_label,
-            municipality_owner,
-        );
+        let committed = store
+            .conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(StoreError::from)
+            .and_then(|()| {
+                compare_and_log(
+                    store,
+                    &mut summary,
+                    next.path(),
+                    now,
+                    who,
+                    source_label,
+                    municipality_owner,
+                )
+            });
         let restored = store.conn.pragma_update(None, "synchronous", "NORMAL");
         store.conn.flush_prepared_statement_cache();
         let detached = store.conn.execute_batch("DETACH DATABASE sor_next");
