@@ -4,149 +4,32 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{TimeZone, Utc};
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use sorkomp_api::{Api, ApiError, Progress};
+use sorkomp_sor::test_server::{Reply, TestCa, TestServer};
 use sorkomp_store::Store;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-use tokio_rustls::rustls;
 
 const DEMO_SOR: &str = include_str!("../../../../assets/demo/sor/Sor.xml");
 const NOW: &str = "2025-06-02T03:00:00Z";
 
-/// What the server does with one request (given its lower-cased head).
-#[derive(Clone)]
-enum Reply {
-    Full {
-        status: &'static str,
-        etag: Option<&'static str>,
-        body: Vec<u8>,
-    },
-    /// Announces the whole body, sends `sent` bytes, then cuts the connection.
-    Drop { body: Vec<u8>, sent: usize },
-}
-
-type Handler = Box<dyn Fn(&str) -> Reply + Send + Sync>;
-
-struct Server {
-    url: String,
-    /// (request head, status line sent, body bytes sent) per request.
-    log: Arc<Mutex<Vec<(String, String, usize)>>>,
-    handler: Arc<Mutex<Handler>>,
-}
-
-impl Server {
-    fn reply_with(&self, handler: impl Fn(&str) -> Reply + Send + Sync + 'static) {
-        *self.handler.lock().unwrap() = Box::new(handler);
-    }
-}
-
-struct TestCa {
+/// The test CA, with its certificate in a file: the setting `sor.extra_ca_file` names a file.
+struct TrustedCa {
+    ca: TestCa,
     pem_file: tempfile::NamedTempFile,
-    issuer: Issuer<'static, KeyPair>,
 }
 
-fn test_ca() -> TestCa {
-    let key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "SOR test-CA");
-    let cert = params.self_signed(&key).unwrap();
+fn test_ca() -> TrustedCa {
+    let ca = TestCa::new("SOR test-CA");
     let pem_file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(pem_file.path(), cert.pem()).unwrap();
-    TestCa {
-        pem_file,
-        issuer: Issuer::new(params, key),
-    }
+    std::fs::write(pem_file.path(), &ca.pem).unwrap();
+    TrustedCa { ca, pem_file }
 }
 
-async fn serve(ca: &TestCa) -> Server {
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
-        .unwrap()
-        .signed_by(&leaf_key, &ca.issuer)
-        .unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
-        )
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!(
-        "https://127.0.0.1:{}/sorxml/Sor.xml",
-        listener.local_addr().unwrap().port()
-    );
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let no_handler: Handler = Box::new(|_| Reply::Full {
-        status: "404 Not Found",
-        etag: None,
-        body: vec![],
-    });
-    let handler = Arc::new(Mutex::new(no_handler));
-    let (seen, reply) = (log.clone(), handler.clone());
-    tokio::spawn(async move {
-        // Bounded: a test makes at most a handful of requests.
-        for _ in 0..8 {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            let (acceptor, seen, reply) = (acceptor.clone(), seen.clone(), reply.clone());
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if tls.read(&mut byte).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
-                let answer = (reply.lock().unwrap())(&head);
-                match answer {
-                    Reply::Full { status, etag, body } => {
-                        let mut out = format!(
-                            "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n",
-                            body.len()
-                        );
-                        if let Some(etag) = etag {
-                            out.push_str(&format!("etag: {etag}\r\n"));
-                        }
-                        out.push_str("\r\n");
-                        seen.lock()
-                            .unwrap()
-                            .push((head, status.to_string(), body.len()));
-                        let _ = tls.write_all(out.as_bytes()).await;
-                        let _ = tls.write_all(&body).await;
-                        let _ = tls.shutdown().await;
-                    }
-                    Reply::Drop { body, sent } => {
-                        seen.lock().unwrap().push((head, "200 OK".into(), sent));
-                        let out =
-                            format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len());
-                        let _ = tls.write_all(out.as_bytes()).await;
-                        let _ = tls.write_all(&body[..sent]).await;
-                        let _ = tls.flush().await;
-                    }
-                }
-            });
-        }
-    });
-    Server { url, log, handler }
+async fn serve(ca: &TrustedCa) -> TestServer {
+    TestServer::start(&ca.ca, "/sorxml/Sor.xml").await
 }
 
 /// An API on a database in `dir` that trusts the test CA, with a fixed clock.
-fn api(dir: &tempfile::TempDir, ca: &TestCa) -> Api {
+fn api(dir: &tempfile::TempDir, ca: &TrustedCa) -> Api {
     let store = Store::open(&dir.path().join("sorkomp.db")).unwrap();
     store
         .set_setting("sor.extra_ca_file", ca.pem_file.path().to_str().unwrap())
@@ -161,13 +44,13 @@ fn serves_etag(body: Vec<u8>, etag: &'static str) -> impl Fn(&str) -> Reply + Se
         if head.contains(&format!("if-none-match: {etag}")) {
             Reply::Full {
                 status: "304 Not Modified",
-                etag: Some(etag),
+                headers: vec![("etag", etag.to_string())],
                 body: vec![],
             }
         } else {
             Reply::Full {
                 status: "200 OK",
-                etag: Some(etag),
+                headers: vec![("etag", etag.to_string())],
                 body: body.clone(),
             }
         }
@@ -253,15 +136,15 @@ async fn the_first_download_imports_and_the_second_is_unchanged_without_a_transf
         "{}",
         second.summary
     );
-    let log = server.log.lock().unwrap().clone();
+    let log = server.served();
     assert_eq!(log.len(), 2, "one request per download");
     assert!(
-        log[1].0.contains("if-none-match: \"v1\""),
+        log[1].head.contains("if-none-match: \"v1\""),
         "the second request is conditional: {}",
-        log[1].0
+        log[1].head
     );
     assert_eq!(
-        (log[1].1.as_str(), log[1].2),
+        (log[1].status.as_str(), log[1].sent),
         ("304 Not Modified", 0),
         "and no body is transferred"
     );
@@ -346,9 +229,9 @@ async fn a_changed_file_is_downloaded_and_its_changes_logged() {
         !report.unchanged && report.changes == 1,
         "one unit was renamed: {report:?}"
     );
-    let log = server.log.lock().unwrap().clone();
+    let log = server.served();
     assert!(
-        log[1].0.contains("if-none-match: \"v1\"") && log[1].1 == "200 OK",
+        log[1].head.contains("if-none-match: \"v1\"") && log[1].status == "200 OK",
         "the server had a newer file: {log:?}"
     );
     let rows = api

@@ -11,6 +11,8 @@ mod open;
 mod parse;
 mod pipeline;
 pub mod synth;
+#[cfg(feature = "test-server")]
+pub mod test_server;
 
 pub use download::{
     check_url, download, CacheValidators, DownloadOptions, DownloadOutcome, DEFAULT_SOR_URL,

@@ -1,129 +1,19 @@
-//! Download over real HTTPS on 127.0.0.1, with a test CA made here by rcgen.
+//! Download over real HTTPS on 127.0.0.1 (`sorkomp_sor::test_server`, a test CA made by rcgen).
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use sorkomp_sor::test_server::{Reply, TestCa, TestServer};
 use sorkomp_sor::{download, CacheValidators, DownloadOptions, DownloadOutcome, SorError};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-use tokio_rustls::rustls;
-
-/// What the server does with one request.
-enum Reply {
-    /// A complete answer.
-    Full {
-        status: &'static str,
-        headers: Vec<(&'static str, String)>,
-        body: Vec<u8>,
-    },
-    /// Announces `body.len()` bytes, sends only `sent`, then drops the connection.
-    Drop { body: Vec<u8>, sent: usize },
-}
-
-struct TestCa {
-    pem: String,
-    issuer: Issuer<'static, KeyPair>,
-}
 
 fn test_ca(name: &str) -> TestCa {
-    let key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.distinguished_name.push(DnType::CommonName, name);
-    let cert = params.self_signed(&key).unwrap();
-    TestCa {
-        pem: cert.pem(),
-        issuer: Issuer::new(params, key),
-    }
+    TestCa::new(name)
 }
 
-struct Server {
-    url: String,
-    /// The request heads the server received, lower-cased.
-    requests: Arc<Mutex<Vec<String>>>,
-}
-
-/// Serves HTTPS on 127.0.0.1 with a certificate from `ca`; `reply` decides per request.
-async fn serve(ca: &TestCa, reply: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Server {
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
-        .unwrap()
-        .signed_by(&leaf_key, &ca.issuer)
-        .unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf.der().clone()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
-        )
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!(
-        "https://127.0.0.1:{}/Sor.zip",
-        listener.local_addr().unwrap().port()
-    );
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let seen = requests.clone();
-    let reply = Arc::new(reply);
-    tokio::spawn(async move {
-        // Bounded: a test makes at most a handful of requests.
-        for _ in 0..8 {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            let acceptor = acceptor.clone();
-            let seen = seen.clone();
-            let reply = reply.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if tls.read(&mut byte).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
-                seen.lock().unwrap().push(head.clone());
-                match reply(&head) {
-                    Reply::Full {
-                        status,
-                        headers,
-                        body,
-                    } => {
-                        let mut out = format!(
-                            "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n",
-                            body.len()
-                        );
-                        for (k, v) in headers {
-                            out.push_str(&format!("{k}: {v}\r\n"));
-                        }
-                        out.push_str("\r\n");
-                        let _ = tls.write_all(out.as_bytes()).await;
-                        let _ = tls.write_all(&body).await;
-                        let _ = tls.shutdown().await;
-                    }
-                    Reply::Drop { body, sent } => {
-                        let out =
-                            format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len());
-                        let _ = tls.write_all(out.as_bytes()).await;
-                        let _ = tls.write_all(&body[..sent]).await;
-                        let _ = tls.flush().await;
-                        // Dropping the stream cuts the TCP connection mid-body.
-                    }
-                }
-            });
-        }
-    });
-    Server { url, requests }
+/// A server on 127.0.0.1 that answers every request with `reply`.
+async fn serve(ca: &TestCa, reply: impl Fn(&str) -> Reply + Send + Sync + 'static) -> TestServer {
+    let server = TestServer::start(ca, "/Sor.zip").await;
+    server.reply_with(reply);
+    server
 }
 
 fn options(url: &str, ca: &TestCa) -> DownloadOptions {
@@ -243,7 +133,7 @@ async fn an_unchanged_file_is_not_fetched_again() {
         b"gammel",
         "304 leaves the file alone"
     );
-    let heads = server.requests.lock().unwrap().clone();
+    let heads: Vec<String> = server.served().into_iter().map(|s| s.head).collect();
     assert!(
         heads[0].contains("if-modified-since: mon, 02 jun 2025 01:00:29 gmt"),
         "both validators are sent: {heads:?}"
