@@ -301,6 +301,26 @@ fn each_import_leaves_exactly_one_snapshot_file_and_an_abandoned_one_leaves_none
 }
 
 #[test]
+fn the_sor_data_survive_a_reopen_in_a_folder_with_danish_letters_and_spaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("Søren Ærø's data").join("sorkomp.db");
+    {
+        let mut store = Store::open(&db).unwrap();
+        import(
+            &mut store,
+            &[sor("1", "Korsbæk Kommune", "1", SorLevel::Owner)],
+            NOW,
+        );
+    }
+    let store = Store::open(&db).unwrap();
+    assert_eq!(
+        store.sor_entity("1").unwrap().unwrap().name,
+        "Korsbæk Kommune"
+    );
+    assert_eq!(snapshot_files(&db).len(), 1);
+}
+
+#[test]
 fn a_file_left_by_an_import_cut_short_is_deleted_when_the_store_opens() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("sorkomp.db");

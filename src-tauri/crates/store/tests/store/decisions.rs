@@ -435,13 +435,18 @@ fn undoing_a_link_brings_back_the_proposals_it_withdrew() {
     let chosen = all[0];
 
     // An approval withdraws the two competitors; undoing it brings all three back.
-    store.decide(chosen, true, None, "AB", "user", LATER).unwrap();
+    store
+        .decide(chosen, true, None, "AB", "user", LATER)
+        .unwrap();
     assert!(new_ids(&store).is_empty(), "both competitors are withdrawn");
     let approve = last_row(&store, "approve");
     let undo = store.undo(approve.id, None, "AB", LATER).unwrap();
     assert_eq!(new_ids(&store), all, "the undo restores the competitors");
     assert!(
-        undo.after.as_deref().unwrap_or("").contains("proposals_restored"),
+        undo.after
+            .as_deref()
+            .unwrap_or("")
+            .contains("proposals_restored"),
         "the undo row says what it restored: {:?}",
         undo.after
     );
