@@ -5,10 +5,6 @@ use std::time::Duration;
 use sorkomp_sor::test_server::{Reply, TestCa, TestServer};
 use sorkomp_sor::{download, CacheValidators, DownloadOptions, DownloadOutcome, SorError};
 
-fn test_ca(name: &str) -> TestCa {
-    TestCa::new(name)
-}
-
 /// A server on 127.0.0.1 that answers every request with `reply`.
 async fn serve(ca: &TestCa, reply: impl Fn(&str) -> Reply + Send + Sync + 'static) -> TestServer {
     let server = TestServer::start(ca, "/Sor.zip").await;
@@ -31,7 +27,7 @@ fn payload(len: usize) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_full_download_reports_progress_and_validators() {
-    let ca = test_ca("SOR test-CA");
+    let ca = TestCa::new("SOR test-CA");
     let body = payload(700_000);
     let served = body.clone();
     let server = serve(&ca, move |_| Reply::Full {
@@ -95,7 +91,7 @@ async fn a_full_download_reports_progress_and_validators() {
 
 #[tokio::test]
 async fn an_unchanged_file_is_not_fetched_again() {
-    let ca = test_ca("SOR test-CA");
+    let ca = TestCa::new("SOR test-CA");
     let server = serve(&ca, |head| {
         if head.contains("if-none-match: \"v1\"") {
             Reply::Full {
@@ -142,7 +138,7 @@ async fn an_unchanged_file_is_not_fetched_again() {
 
 #[tokio::test]
 async fn a_dropped_connection_keeps_the_old_file() {
-    let ca = test_ca("SOR test-CA");
+    let ca = TestCa::new("SOR test-CA");
     let server = serve(&ca, |_| Reply::Drop {
         body: payload(500_000),
         sent: 120_000,
@@ -189,8 +185,8 @@ async fn a_dropped_connection_keeps_the_old_file() {
 
 #[tokio::test]
 async fn an_untrusted_certificate_is_rejected() {
-    let server_ca = test_ca("Ukendt CA");
-    let trusted_ca = test_ca("SOR test-CA");
+    let server_ca = TestCa::new("Ukendt CA");
+    let trusted_ca = TestCa::new("SOR test-CA");
     let server = serve(&server_ca, |_| Reply::Full {
         status: "200 OK",
         headers: vec![],
@@ -216,7 +212,7 @@ async fn no_listener_means_a_clear_offline_message() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let ca = test_ca("SOR test-CA");
+    let ca = TestCa::new("SOR test-CA");
     let dir = tempfile::tempdir().unwrap();
     let url = format!("https://127.0.0.1:{port}/Sor.zip");
     let err = download(
@@ -235,7 +231,7 @@ async fn no_listener_means_a_clear_offline_message() {
 
 #[tokio::test]
 async fn plain_http_and_error_statuses_are_refused() {
-    let ca = test_ca("SOR test-CA");
+    let ca = TestCa::new("SOR test-CA");
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("Sor.zip");
     let err = download(
