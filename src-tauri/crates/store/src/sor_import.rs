@@ -11,7 +11,7 @@ use serde::Serialize;
 use sorkomp_model::{SnapshotChange, SorEntity};
 
 use crate::change_log::{append, NewLogEntry};
-use crate::sor_snapshot::SnapshotWriter;
+use crate::sor_snapshot::{SnapshotWriter, NEXT_CACHE_KIB};
 use crate::{Result, Store, StoreError};
 
 /// What an import did.
@@ -117,7 +117,7 @@ impl SorImport {
             next, mut summary, ..
         } = self;
         let next = next.complete()?;
-        store.attach_as(next.path(), "sor_next")?;
+        store.attach_as(next.path(), "sor_next", NEXT_CACHE_KIB)?;
         // The previous file is deleted once the new one is named, so the naming must survive
         // a power cut: this one commit waits for the disk (`synchronous=NORMAL` in WAL mode
         // would let the last commits roll back then).

@@ -20,10 +20,16 @@ use crate::{Result, Store, StoreError};
 /// The setting naming the current snapshot file (a file name in [`SnapshotFiles`]'s folder).
 const CURRENT: &str = "sor_snapshot_file";
 
-/// Page cache for a snapshot being written or compared, in KiB: the three indexes of a national
-/// snapshot (~15 MB) stay in memory while rows arrive in document order (ids in no particular
-/// order). SQLite fills it only as pages are used.
+/// Page cache for the snapshot being written and for the current one, in KiB: the three
+/// indexes of a national snapshot (~15 MB) stay in memory while rows arrive in document order
+/// (ids in no particular order), and the comparison looks up the current rows by id. SQLite
+/// fills it only as pages are used.
 pub(crate) const SNAPSHOT_CACHE_KIB: i64 = 32 * 1024;
+
+/// Page cache for the next snapshot while it is compared, in KiB: it is mostly read in order,
+/// and only its id index is searched. (32 MiB here too put ~27 MiB on the peak of a nightly
+/// re-import for no measurable gain; docs/BENCH-SOR.md.)
+pub(crate) const NEXT_CACHE_KIB: i64 = 8 * 1024;
 
 /// A snapshot file's schema. The indexes exist before the first row, so they grow on the
 /// store's thread while the parser reads ahead on its own (instead of being built after the
@@ -239,7 +245,7 @@ impl Store {
                 let name = writer.name().to_owned();
                 let file = writer.complete()?;
                 if legacy {
-                    self.attach_as(file.path(), "sor_next")?;
+                    self.attach_as(file.path(), "sor_next", NEXT_CACHE_KIB)?;
                     let copied = self.conn.execute_batch(
                         "INSERT INTO sor_next.sor_entity
                              (sor_id, level, parent_id, owner_id, name, cvr, postcode, data)
@@ -258,10 +264,11 @@ impl Store {
             }
         };
         self.snapshots.remove_all_but(&current);
-        self.attach_as(&self.snapshots.path(&current), "sor")
+        self.attach_as(&self.snapshots.path(&current), "sor", SNAPSHOT_CACHE_KIB)
     }
 
-    pub(crate) fn attach_as(&self, path: &Path, schema: &str) -> Result<()> {
+    /// Attaches the snapshot file at `path` as `schema`, with a page cache of `cache_kib`.
+    pub(crate) fn attach_as(&self, path: &Path, schema: &str, cache_kib: i64) -> Result<()> {
         let path = path.to_str().ok_or_else(|| StoreError::SnapshotFile {
             path: path.to_owned(),
             detail: "stien er ikke gyldig UTF-8".into(),
@@ -269,7 +276,7 @@ impl Store {
         self.conn
             .execute(&format!("ATTACH DATABASE ?1 AS {schema}"), [path])?;
         self.conn
-            .pragma_update(Some(schema), "cache_size", -SNAPSHOT_CACHE_KIB)?;
+            .pragma_update(Some(schema), "cache_size", -cache_kib)?;
         Ok(())
     }
 
@@ -288,7 +295,7 @@ impl Store {
         if previous.is_some() {
             self.conn.execute_batch("DETACH DATABASE sor")?;
         }
-        let attached = self.attach_as(next.path(), "sor");
+        let attached = self.attach_as(next.path(), "sor", SNAPSHOT_CACHE_KIB);
         next.kept();
         if let Some(previous) = previous {
             let _ = std::fs::remove_file(previous);
