@@ -10,9 +10,9 @@ use crate::parse::SorHeader;
 
 /// Entities per hand-over: large enough that the channel costs nothing per entity.
 const BATCH: usize = 256;
-/// Batches the parser may run ahead of the consumer: parser and store take about as long, so
-/// a deep queue absorbs the store's pauses (page writes) without either side waiting. Bounded,
-/// so memory stays flat: at most ~8,000 entities (~8 MB) in flight.
+/// Batches the parser may run ahead of the consumer: a deep queue absorbs the store's pauses
+/// (page writes) so the parser does not wait. Bounded, so memory stays flat: at most ~8,000
+/// entities (~8 MB) in flight.
 const BATCHES_IN_FLIGHT: usize = 32;
 
 /// Runs `parse` (e.g. `|sink| read_file(path, sink)`) on a new thread and hands its entities,

@@ -198,15 +198,6 @@ impl Store {
 
     /// The SOR entities directly under `parent_id` in the current snapshot.
     pub fn sor_children(&self, parent_id: &str) -> Result<Vec<SorEntity>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM sor_entity WHERE parent_id = ?1 ORDER BY name",
-            crate::sor_import::entity_columns("")
-        ))?;
-        let mut rows = stmt.query([parent_id])?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push(crate::sor_import::entity_at(row, 0)?);
-        }
-        Ok(out)
+        self.select_sor("WHERE parent_id = ?1 ORDER BY name", [parent_id])
     }
 }

@@ -611,7 +611,7 @@ fn diff(
 
 /// The columns an entity is read from, in this order (for [`entity_at`]); `alias` is a table
 /// alias or "".
-pub(crate) fn entity_columns(alias: &str) -> String {
+fn entity_columns(alias: &str) -> String {
     let p = if alias.is_empty() {
         String::new()
     } else {
@@ -622,7 +622,7 @@ pub(crate) fn entity_columns(alias: &str) -> String {
 
 /// The entity in the [`entity_columns`] starting at column `first`: the binary encoding, or
 /// JSON text from before it.
-pub(crate) fn entity_at(row: &rusqlite::Row<'_>, first: usize) -> Result<SorEntity> {
+fn entity_at(row: &rusqlite::Row<'_>, first: usize) -> Result<SorEntity> {
     entity_at_opt(row, first)?
         .ok_or_else(|| StoreError::Json(serde::de::Error::custom("en SOR-enhed mangler sine data")))
 }
@@ -764,17 +764,28 @@ impl Store {
         Ok(())
     }
 
-    /// Every SOR entity of the current snapshot.
-    pub fn sor_entities(&self) -> Result<Vec<SorEntity>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {} FROM sor_entity", entity_columns("")))?;
-        let mut rows = stmt.query([])?;
+    /// The entities of the current snapshot that `rest` (a WHERE and ORDER BY clause, or "")
+    /// selects, with `params` bound.
+    pub(crate) fn select_sor(
+        &self,
+        rest: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<SorEntity>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM sor_entity {rest}",
+            entity_columns("")
+        ))?;
+        let mut rows = stmt.query(params)?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             out.push(entity_at(r, 0)?);
         }
         Ok(out)
+    }
+
+    /// Every SOR entity of the current snapshot.
+    pub fn sor_entities(&self) -> Result<Vec<SorEntity>> {
+        self.select_sor("", [])
     }
 
     pub fn sor_entity(&self, sor_id: &str) -> Result<Option<SorEntity>> {
@@ -806,19 +817,14 @@ impl Store {
         } else {
             "?2 IS NULL"
         };
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM sor_entity
-             WHERE (?1 = '%%' OR lower(name) LIKE ?1 OR sor_id LIKE ?1 OR postcode LIKE ?1)
-               AND {owner_filter}
-             ORDER BY owner_id, level, name LIMIT ?3 OFFSET ?4",
-            entity_columns("")
-        ))?;
-        let mut rows = stmt.query(params![pattern, owner_id, limit, offset])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(entity_at(r, 0)?);
-        }
-        Ok(out)
+        self.select_sor(
+            &format!(
+                "WHERE (?1 = '%%' OR lower(name) LIKE ?1 OR sor_id LIKE ?1 OR postcode LIKE ?1)
+                   AND {owner_filter}
+                 ORDER BY owner_id, level, name LIMIT ?3 OFFSET ?4"
+            ),
+            params![pattern, owner_id, limit, offset],
+        )
     }
 
     /// The owner whose CVR is `cvr` (SOR v2 carries it), if any.
@@ -848,6 +854,15 @@ impl Store {
 mod tests {
     use super::*;
     use sorkomp_model::{Address, SorLevel};
+
+    /// Imports `entities` as one snapshot, logging changes under `owner`.
+    fn import(store: &mut Store, entities: &[SorEntity], owner: Option<&str>) -> SorImportSummary {
+        let mut import = store.begin_sor_import().unwrap();
+        import.add_all(entities).unwrap();
+        import
+            .finish(store, "2025-06-02T03:00:00Z", "test", "test", owner)
+            .unwrap()
+    }
 
     fn full() -> SorEntity {
         SorEntity {
@@ -965,17 +980,7 @@ mod tests {
                 )
                 .unwrap();
             assert_eq!(store.sor_entity(&e.sor_id).unwrap().as_ref(), Some(&e));
-            let mut import = store.begin_sor_import().unwrap();
-            import.add(&e).unwrap();
-            let summary = import
-                .finish(
-                    &mut store,
-                    "2025-06-02T03:00:00Z",
-                    "test",
-                    "test",
-                    Some(&e.owner_id),
-                )
-                .unwrap();
+            let summary = import(&mut store, std::slice::from_ref(&e), Some(&e.owner_id));
             assert!(
                 summary.changed == 0 && summary.municipality_changes.is_empty(),
                 "a new encoding (from version {version}) of the same entity is no change: {summary:?}"
@@ -988,17 +993,11 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let e = full();
         for name in [e.name.clone(), "Plejecentret Æblehaven".to_string()] {
-            let mut import = store.begin_sor_import().unwrap();
-            import.add(&SorEntity { name, ..e.clone() }).unwrap();
-            let summary = import
-                .finish(
-                    &mut store,
-                    "2025-06-02T03:00:00Z",
-                    "test",
-                    "test",
-                    Some(&e.owner_id),
-                )
-                .unwrap();
+            let summary = import(
+                &mut store,
+                &[SorEntity { name, ..e.clone() }],
+                Some(&e.owner_id),
+            );
             if summary.appeared == 0 {
                 let whats: Vec<_> = summary
                     .municipality_changes
@@ -1017,25 +1016,22 @@ mod tests {
     #[test]
     fn search_finds_by_text_within_an_owner_or_the_whole_country() {
         let mut store = Store::open_in_memory().unwrap();
-        let mut import = store.begin_sor_import().unwrap();
-        for (id, owner, name) in [
+        let entities: Vec<SorEntity> = [
             ("1", "1", "Korsbæk Kommune"),
             ("2", "1", "Plejecenter Evigglad"),
             ("3", "3", "Anden Kommune"),
             ("4", "3", "Plejecenter Solsiden"),
-        ] {
-            let e = SorEntity {
-                sor_id: id.into(),
-                owner_id: owner.into(),
-                parent_id: (id != owner).then(|| owner.to_string()),
-                name: name.into(),
-                ..full()
-            };
-            import.add(&e).unwrap();
-        }
-        import
-            .finish(&mut store, "2025-06-02T03:00:00Z", "t", "t", None)
-            .unwrap();
+        ]
+        .into_iter()
+        .map(|(id, owner, name)| SorEntity {
+            sor_id: id.into(),
+            owner_id: owner.into(),
+            parent_id: (id != owner).then(|| owner.to_string()),
+            name: name.into(),
+            ..full()
+        })
+        .collect();
+        import(&mut store, &entities, None);
         let ids = |text: Option<&str>, owner: Option<&str>| -> Vec<String> {
             let mut ids: Vec<String> = store
                 .search_sor(text, owner, 100, 0)
@@ -1065,18 +1061,14 @@ mod tests {
     fn every_snapshot_keeps_one_unique_id_index_and_refuses_duplicates() {
         let mut store = Store::open_in_memory().unwrap();
         for round in 0..3 {
-            let mut import = store.begin_sor_import().unwrap();
-            for n in 0..=round {
-                let e = SorEntity {
+            let entities: Vec<SorEntity> = (0..=round)
+                .map(|n| SorEntity {
                     sor_id: format!("{}", 100 + n),
                     name: format!("Enhed {n} i runde {round}"),
                     ..full()
-                };
-                import.add(&e).unwrap();
-            }
-            import
-                .finish(&mut store, "2025-06-02T03:00:00Z", "t", "t", None)
-                .unwrap();
+                })
+                .collect();
+            import(&mut store, &entities, None);
             let indexes = indexes_of_sor_entity(&store);
             assert_eq!(
                 indexes.iter().filter(|(_, unique)| *unique).count(),
@@ -1108,11 +1100,7 @@ mod tests {
             );
         }
         let mut store = Store::open_in_memory().unwrap();
-        let mut import = store.begin_sor_import().unwrap();
-        import.add(&full()).unwrap();
-        import
-            .finish(&mut store, "2025-06-02T03:00:00Z", "t", "t", None)
-            .unwrap();
+        import(&mut store, &[full()], None);
         store
             .conn
             .execute("UPDATE sor_entity SET data = substr(data, 1, 5)", [])
@@ -1146,17 +1134,7 @@ mod tests {
             Some(&e),
             "rows written before the binary encoding still read"
         );
-        let mut import = store.begin_sor_import().unwrap();
-        import.add(&e).unwrap();
-        let summary = import
-            .finish(
-                &mut store,
-                "2025-06-02T03:00:00Z",
-                "test",
-                "test",
-                Some(&e.owner_id),
-            )
-            .unwrap();
+        let summary = import(&mut store, std::slice::from_ref(&e), Some(&e.owner_id));
         assert!(
             summary.unchanged && summary.changed == 0,
             "the same entity re-imported is no change, whatever the stored encoding: {summary:?}"
