@@ -1,10 +1,7 @@
 //! Errors of reading and downloading SOR data, in words an administrator understands.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
-use std::io::{BufRead, Read};
-use std::rc::Rc;
 
 /// A place in an input file: the file name and the 1-based line and column (column in bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,7 +133,7 @@ fn count_newlines(bytes: &[u8]) -> u64 {
 }
 
 impl LineIndex {
-    fn record(&mut self, chunk: &[u8]) {
+    pub(crate) fn record(&mut self, chunk: &[u8]) {
         if chunk.is_empty() {
             return; // the end of the input, asked for again
         }
@@ -190,101 +187,6 @@ impl LineIndex {
             })
             .unwrap_or(first.start);
         (newlines_before + 1, pos - line_start + 1)
-    }
-}
-
-/// The parser's buffered reader: it feeds each buffer it reads into a shared [`LineIndex`] once,
-/// when it is refilled (not on every `fill_buf`, which quick-xml calls several times per
-/// event). A UTF-8 byte order mark at the very start is dropped here, so that the parser's byte
-/// positions and the index agree.
-pub(crate) struct Counting<R> {
-    inner: R,
-    buf: Box<[u8]>,
-    start: usize,
-    end: usize,
-    at_start: bool,
-    index: Rc<RefCell<LineIndex>>,
-}
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-/// Bytes read from the file at a time.
-const READ_SIZE: usize = 256 * 1024;
-
-impl<R: Read> Counting<R> {
-    pub(crate) fn new(inner: R, index: Rc<RefCell<LineIndex>>) -> Self {
-        Counting {
-            inner,
-            buf: vec![0; READ_SIZE].into_boxed_slice(),
-            start: 0,
-            end: 0,
-            at_start: true,
-            index,
-        }
-    }
-
-    fn read_more(&mut self) -> std::io::Result<usize> {
-        loop {
-            match self.inner.read(&mut self.buf[self.end..]) {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                other => return other,
-            }
-        }
-    }
-}
-
-impl<R: Read> Counting<R> {
-    /// Reads the next buffer and records its lines; leaves `start == end` at the end of input.
-    #[inline(never)]
-    fn refill(&mut self) -> std::io::Result<()> {
-        self.start = 0;
-        self.end = 0;
-        loop {
-            let n = self.read_more()?;
-            self.end += n;
-            if n == 0 || !self.at_start {
-                break;
-            }
-            // The byte order mark is only recognised whole: read until 3 bytes or the end.
-            if self.end >= BOM.len() {
-                self.at_start = false;
-                if self.buf.starts_with(BOM) {
-                    self.buf.copy_within(BOM.len()..self.end, 0);
-                    self.end -= BOM.len();
-                }
-                if self.end > 0 {
-                    break;
-                }
-            }
-        }
-        self.index
-            .borrow_mut()
-            .record(&self.buf[self.start..self.end]);
-        Ok(())
-    }
-}
-
-impl<R: Read> BufRead for Counting<R> {
-    #[inline]
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        if self.start == self.end {
-            self.refill()?;
-        }
-        Ok(&self.buf[self.start..self.end])
-    }
-
-    #[inline]
-    fn consume(&mut self, amt: usize) {
-        self.start = (self.start + amt).min(self.end);
-    }
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let avail = self.fill_buf()?;
-        let n = avail.len().min(out.len());
-        out[..n].copy_from_slice(&avail[..n]);
-        self.consume(n);
-        Ok(n)
     }
 }
 
@@ -353,42 +255,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    /// A reader that hands out at most `step` bytes per call, as a pipe or a zip entry may.
-    struct Trickle<'a> {
-        data: &'a [u8],
-        step: usize,
-    }
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.step.min(out.len()).min(self.data.len());
-            out[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
-        }
-    }
-
-    fn read_all(data: &[u8], step: usize) -> (Vec<u8>, u64) {
-        let index = Rc::new(RefCell::new(LineIndex::default()));
-        let mut reader = Counting::new(Trickle { data, step }, index.clone());
-        let mut out = Vec::new();
-        reader.read_to_end(&mut out).unwrap();
-        let newlines = index.borrow().newlines;
-        (out, newlines)
-    }
-
-    #[test]
-    fn the_reader_drops_a_leading_byte_order_mark_even_when_it_arrives_in_pieces() {
-        let text = "\u{FEFF}<a>\n</a>\n";
-        for step in [1, 2, 3, 64] {
-            let (out, newlines) = read_all(text.as_bytes(), step);
-            assert_eq!(out, b"<a>\n</a>\n", "read {step} bytes at a time");
-            assert_eq!(newlines, 2, "read {step} bytes at a time");
-        }
-        // A byte order mark later in the file is text, not dropped.
-        let (out, _) = read_all("<a>\u{FEFF}</a>".as_bytes(), 2);
-        assert_eq!(out, "<a>\u{FEFF}</a>".as_bytes());
     }
 }

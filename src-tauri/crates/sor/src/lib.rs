@@ -7,6 +7,7 @@
 
 mod download;
 mod error;
+mod input;
 mod open;
 mod parse;
 mod pipeline;

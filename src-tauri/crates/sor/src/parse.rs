@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::rc::Rc;
 
 use quick_xml::events::{BytesStart, Event};
@@ -16,7 +16,8 @@ use quick_xml::name::PrefixDeclaration;
 use quick_xml::Reader;
 use sorkomp_model::{Address, SorEntity, SorLevel};
 
-use crate::error::{Counting, LineIndex, Location, SorError};
+use crate::error::{LineIndex, Location, SorError};
+use crate::input::Pieces;
 
 /// Default namespace of format v1; in v2 the unchanged elements keep it.
 pub const NS_SOR_V1: &str = "urn:oio:sundhedsstyrelsen:organisation:1.0.0";
@@ -59,16 +60,13 @@ pub fn read_entities<R: Read>(
     on_entity: impl FnMut(SorEntity) -> Result<(), SorError>,
 ) -> Result<SorHeader, SorError> {
     let index = Rc::new(RefCell::new(LineIndex::default()));
-    let counted = Counting::new(reader, index.clone());
-    let mut xml = Reader::from_reader(counted);
-    let config = xml.config_mut();
-    config.expand_empty_elements = false;
-    config.check_end_names = true;
-    config.trim_text(false);
+    let mut input = Pieces::new(reader, index.clone());
     Parser {
         source,
         index,
         stack: Vec::with_capacity(32),
+        names: Vec::with_capacity(1024),
+        name_starts: Vec::with_capacity(32),
         bindings: Vec::with_capacity(16),
         wrappers: Vec::with_capacity(16),
         ancestors: Vec::with_capacity(16),
@@ -81,7 +79,22 @@ pub fn read_entities<R: Read>(
         held: None,
         on_entity,
     }
-    .run(&mut xml)
+    .run(&mut input)
+}
+
+/// A syntax error that only says the input ended inside a construct.
+fn is_unfinished(e: &quick_xml::Error) -> bool {
+    use quick_xml::errors::SyntaxError as S;
+    matches!(
+        e,
+        quick_xml::Error::Syntax(
+            S::UnclosedTag
+                | S::UnclosedComment
+                | S::UnclosedCData
+                | S::UnclosedDoctype
+                | S::UnclosedPIOrXmlDecl
+        )
+    )
 }
 
 /// Where an element sits: decides what its children mean.
@@ -252,6 +265,10 @@ struct Parser<'s, F> {
     source: &'s str,
     index: Rc<RefCell<LineIndex>>,
     stack: Vec<Ctx>,
+    /// The names of the open elements (as written, prefix included), one after the other;
+    /// `name_starts` has where each begins. End tags are checked against them.
+    names: Vec<u8>,
+    name_starts: Vec<usize>,
     /// Namespace declarations of the open elements that are read (skipped subtrees declare
     /// nothing the parser needs, so their attributes are never looked at).
     bindings: Vec<Binding>,
@@ -312,98 +329,129 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         }
     }
 
-    fn run<R: BufRead>(mut self, xml: &mut Reader<R>) -> Result<SorHeader, SorError> {
-        let mut buf = Vec::with_capacity(4096);
+    fn run<R: Read>(mut self, input: &mut Pieces<R>) -> Result<SorHeader, SorError> {
+        let mut parsed = 0;
         loop {
-            buf.clear();
-            // White space between elements (half of all events) is skipped inside quick-xml,
-            // except in a field's text, where every character counts ("A &amp; B"), and
-            // outside the root element, where positions of declarations are reported as read.
-            xml.config_mut().trim_text_start = !self.stack.is_empty() && !self.capturing();
-            let before = xml.buffer_position();
-            let event = match xml.read_event_into(&mut buf) {
-                Ok(ev) => ev,
-                Err(e) => return Err(self.xml_error(e, xml.error_position())),
+            let piece = input.next().map_err(|e| self.read_error(e, parsed))?;
+            let (offset, last) = (piece.offset, piece.last);
+            let mut xml = Reader::from_reader(piece.bytes);
+            let config = xml.config_mut();
+            config.expand_empty_elements = false;
+            // End tags are checked against the parser's own stack of names: a piece's reader
+            // sees only the elements that end in it.
+            config.check_end_names = false;
+            config.allow_unmatched_ends = true;
+            config.trim_text(false);
+            let (consumed, cut_short) = loop {
+                // White space between elements (half of all events) is skipped inside
+                // quick-xml, except in a field's text, where every character counts
+                // ("A &amp; B"), and outside the root element, where positions of declarations
+                // are reported as read.
+                xml.config_mut().trim_text_start = !self.stack.is_empty() && !self.capturing();
+                let before = xml.buffer_position();
+                let event = match xml.read_event() {
+                    Ok(Event::Eof) => break (piece.bytes.len(), false),
+                    Ok(ev) => ev,
+                    // A comment, CDATA or processing instruction with a `<` inside, cut short
+                    // by the end of the piece: read again with the next one.
+                    Err(e) if !last && is_unfinished(&e) => break (before as usize, true),
+                    Err(e) => return Err(self.xml_error(e, offset + xml.error_position())),
+                };
+                // Where the event begins (after any skipped white space): its end minus its
+                // markup.
+                let after = offset + xml.buffer_position();
+                let markup =
+                    |content: usize, extra: u64| after.saturating_sub(content as u64 + extra);
+                let pos = match &event {
+                    Event::Start(e) => markup(e.len(), 2),
+                    Event::Empty(e) => markup(e.len(), 3),
+                    Event::End(e) => markup(e.len(), 3),
+                    Event::Text(t) => markup(t.len(), 0),
+                    Event::GeneralRef(r) => markup(r.len(), 2),
+                    Event::CData(t) => markup(t.len(), 12),
+                    _ => offset + before,
+                };
+                self.event(event, pos)?;
             };
-            // Where the event begins (after any skipped white space): its end minus its markup.
-            let after = xml.buffer_position();
-            let markup = |content: usize, extra: u64| after.saturating_sub(content as u64 + extra);
-            let pos = match &event {
-                Event::Start(e) => markup(e.len(), 2),
-                Event::Empty(e) => markup(e.len(), 3),
-                Event::End(e) => markup(e.len(), 3),
-                Event::Text(t) => markup(t.len(), 0),
-                Event::GeneralRef(r) => markup(r.len(), 2),
-                Event::CData(t) => markup(t.len(), 12),
-                _ => before,
-            };
-            match event {
-                Event::Start(e) => self.start(&e, pos)?,
-                Event::End(_) => self.end(pos)?,
-                Event::Empty(e) => {
-                    self.start(&e, pos)?;
-                    self.end(pos)?;
-                }
-                Event::Text(t) if !self.capturing() => {
-                    // Whitespace between elements: only check it is valid UTF-8.
-                    if !t.is_ascii() && std::str::from_utf8(&t).is_err() {
-                        return Err(self.format_err(pos, INVALID_UTF8));
-                    }
-                }
-                Event::Text(t) => {
-                    let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
-                    self.push_text(&s);
-                }
-                Event::CData(t) => {
-                    let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
-                    self.push_text(&s);
-                }
-                Event::GeneralRef(r) => {
-                    let c = match r.resolve_char_ref() {
-                        Ok(Some(c)) => c,
-                        Ok(None) => match r.as_ref() {
-                            b"amp" => '&',
-                            b"lt" => '<',
-                            b"gt" => '>',
-                            b"quot" => '"',
-                            b"apos" => '\'',
-                            other => {
-                                return Err(self.format_err(
-                                    pos,
-                                    format!(
-                                        "ukendt entitet '&{};' (SOR-filer bruger kun XML's faste entiteter)",
-                                        String::from_utf8_lossy(other)
-                                    ),
-                                ))
-                            }
-                        },
-                        Err(_) => {
-                            return Err(self.format_err(pos, "ugyldig tegnreference (&#...;)"))
-                        }
-                    };
-                    let mut tmp = [0u8; 4];
-                    self.push_text(c.encode_utf8(&mut tmp));
-                }
-                Event::DocType(_) => return Err(self.format_err(
-                    pos,
-                    "filen indeholder en DOCTYPE-erklæring; SOR-filer har ingen, og den afvises \
-                         for at undgå entitetsudvidelse (en 'XML-bombe')",
-                )),
-                Event::Decl(d) => {
-                    if let Some(Ok(enc)) = d.encoding() {
-                        let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
-                        if enc != "utf-8" && enc != "utf8" {
-                            return Err(self.format_err(
-                                pos,
-                                format!("filen er erklæret som '{enc}'; kun UTF-8 understøttes"),
-                            ));
-                        }
-                    }
-                }
-                Event::PI(_) | Event::Comment(_) => {}
-                Event::Eof => return self.finish(after),
+            input.consume(consumed, cut_short);
+            parsed = offset + consumed as u64;
+            if last {
+                return self.finish(parsed);
             }
         }
+    }
+
+    fn event(&mut self, event: Event, pos: u64) -> Result<(), SorError> {
+        match event {
+            Event::Start(e) => self.start(&e, pos)?,
+            Event::End(e) => self.end(e.name().as_ref(), pos)?,
+            Event::Empty(e) => {
+                self.start(&e, pos)?;
+                self.end(e.name().as_ref(), pos)?;
+            }
+            Event::Text(t) if !self.capturing() => {
+                // Whitespace between elements: only check it is valid UTF-8.
+                if !t.is_ascii() && std::str::from_utf8(&t).is_err() {
+                    return Err(self.format_err(pos, INVALID_UTF8));
+                }
+            }
+            Event::Text(t) => {
+                let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
+                self.push_text(&s);
+            }
+            Event::CData(t) => {
+                let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
+                self.push_text(&s);
+            }
+            Event::GeneralRef(r) => {
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c,
+                    Ok(None) => match r.as_ref() {
+                        b"amp" => '&',
+                        b"lt" => '<',
+                        b"gt" => '>',
+                        b"quot" => '"',
+                        b"apos" => '\'',
+                        other => {
+                            return Err(self.format_err(
+                                pos,
+                                format!(
+                                    "ukendt entitet '&{};' (SOR-filer bruger kun XML's faste entiteter)",
+                                    String::from_utf8_lossy(other)
+                                ),
+                            ))
+                        }
+                    },
+                    Err(_) => return Err(self.format_err(pos, "ugyldig tegnreference (&#...;)")),
+                };
+                let mut tmp = [0u8; 4];
+                self.push_text(c.encode_utf8(&mut tmp));
+            }
+            Event::DocType(_) => {
+                return Err(self.format_err(
+                    pos,
+                    "filen indeholder en DOCTYPE-erklæring; SOR-filer har ingen, og den afvises \
+                     for at undgå entitetsudvidelse (en 'XML-bombe')",
+                ))
+            }
+            Event::Decl(d) => {
+                if let Some(Ok(enc)) = d.encoding() {
+                    let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
+                    if enc != "utf-8" && enc != "utf8" {
+                        return Err(self.format_err(
+                            pos,
+                            format!("filen er erklæret som '{enc}'; kun UTF-8 understøttes"),
+                        ));
+                    }
+                }
+            }
+            Event::PI(_) | Event::Comment(_) | Event::Eof => {}
+        }
+        Ok(())
+    }
+
+    fn read_error(&self, err: std::io::Error, pos: u64) -> SorError {
+        self.format_err(pos, format!("filen kunne ikke læses: {err}"))
     }
 
     fn capturing(&self) -> bool {
@@ -519,6 +567,8 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
     }
 
     fn start(&mut self, e: &BytesStart, pos: u64) -> Result<(), SorError> {
+        self.name_starts.push(self.names.len());
+        self.names.extend_from_slice(e.name().as_ref());
         let Some(&parent) = self.stack.last() else {
             return self.start_root(e, pos);
         };
@@ -797,7 +847,27 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         Ctx::Address(kind)
     }
 
-    fn end(&mut self, pos: u64) -> Result<(), SorError> {
+    fn end(&mut self, name: &[u8], pos: u64) -> Result<(), SorError> {
+        let Some(start) = self.name_starts.pop() else {
+            return Err(self.format_err(
+                pos,
+                format!(
+                    "slut-tagget </{}> har intet start-tag",
+                    String::from_utf8_lossy(name)
+                ),
+            ));
+        };
+        if self.names[start..] != *name {
+            return Err(self.format_err(
+                pos,
+                format!(
+                    "slut-tagget </{}> passer ikke; forventede </{}>",
+                    String::from_utf8_lossy(name),
+                    String::from_utf8_lossy(&self.names[start..])
+                ),
+            ));
+        }
+        self.names.truncate(start);
         let Some(ctx) = self.stack.pop() else {
             return Ok(());
         };

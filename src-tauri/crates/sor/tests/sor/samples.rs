@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use sorkomp_model::{Address, SorLevel};
-use sorkomp_sor::{read_file, SorFormat};
+use sorkomp_model::SorEntity;
+use sorkomp_sor::{read_entities, read_file, SorError, SorFormat, SorHeader};
 
 use crate::common::*;
 
@@ -385,4 +386,73 @@ fn the_generator_writes_exactly_the_requested_entities() {
     let mut again = Vec::new();
     sorkomp_sor::synth::write_national(&mut again, 5_000, 7).unwrap();
     assert!(again == buf, "same seed, same file");
+}
+
+/// Hands out at most `step` bytes per read, as a pipe or a zip entry may.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(out.len()).min(self.data.len());
+        out[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+fn read_trickled(bytes: &[u8], step: usize) -> Result<(SorHeader, Vec<SorEntity>), SorError> {
+    let mut all = Vec::new();
+    let header = read_entities(Trickle { data: bytes, step }, "Sor.xml", |e| {
+        all.push(e);
+        Ok(())
+    })?;
+    Ok((header, all))
+}
+
+/// The parser reads the file in pieces; wherever a piece ends, even inside markup that holds a
+/// `<` or `>` of its own, the result is the same.
+#[test]
+fn a_file_that_arrives_a_few_bytes_at_a_time_reads_the_same() {
+    let original = String::from_utf8(sample(V2_SAMPLE)).unwrap();
+    let tricky = original.replacen(
+        "<sor1:EntityName>Trine Baadsgaard</sor1:EntityName>",
+        "<!-- <sor1:EntityName>Ikke dette</sor1:EntityName> --><?note a<b?>\
+         <sor1:EntityName>Trine <![CDATA[<Baads>]]> &amp; &lt;gaard&gt; a > b</sor1:EntityName>",
+        1,
+    );
+    let (_, whole) = parse_bytes(tricky.as_bytes()).expect("the changed sample must parse");
+    assert_eq!(
+        by_id(&whole, "698491000016009").name,
+        "Trine <Baads> & <gaard> a > b"
+    );
+    let samples = [
+        tricky.into_bytes(),
+        sample(V1_SYGEHUS),
+        sample(V1_APOTEK),
+        sample(V1_PRAKSIS),
+    ];
+    for (i, bytes) in samples.iter().enumerate() {
+        let expected = parse_bytes(bytes).expect("every sample must parse");
+        for step in [1, 2, 3, 5, 8, 13, 64, 1000] {
+            let got = read_trickled(bytes, step)
+                .unwrap_or_else(|e| panic!("sample {i} read {step} bytes at a time: {e}"));
+            assert_eq!(got, expected, "sample {i} read {step} bytes at a time");
+        }
+    }
+
+    // An error is found, and located, the same way.
+    let broken = String::from_utf8(sample(V2_SAMPLE))
+        .unwrap()
+        .replacen("</sor1:EntityName>", "</sor1:EntityNavn>", 1);
+    let expected = parse_bytes(broken.as_bytes())
+        .expect_err("a mismatched end tag must be refused")
+        .to_string();
+    assert!(expected.contains("</sor1:EntityNavn>"), "{expected}");
+    for step in [1, 3, 13, 1000] {
+        let got = read_trickled(broken.as_bytes(), step).expect_err("still refused");
+        assert_eq!(got.to_string(), expected, "read {step} bytes at a time");
+    }
 }
