@@ -16,8 +16,8 @@ use quick_xml::name::PrefixDeclaration;
 use quick_xml::Reader;
 use sorkomp_model::{Address, SorEntity, SorLevel};
 
-use crate::error::{LineIndex, Location, SorError};
-use crate::input::Pieces;
+use crate::error::{Location, SorError};
+use crate::input::{Pieces, Window};
 
 /// Default namespace of format v1; in v2 the unchanged elements keep it.
 pub const NS_SOR_V1: &str = "urn:oio:sundhedsstyrelsen:organisation:1.0.0";
@@ -59,11 +59,10 @@ pub fn read_entities<R: Read>(
     source: &str,
     on_entity: impl FnMut(SorEntity) -> Result<(), SorError>,
 ) -> Result<SorHeader, SorError> {
-    let index = Rc::new(RefCell::new(LineIndex::default()));
-    let mut input = Pieces::new(reader, index.clone());
+    let mut input = Pieces::new(reader);
     Parser {
         source,
-        index,
+        window: input.window(),
         stack: Vec::with_capacity(32),
         names: Vec::with_capacity(1024),
         name_starts: Vec::with_capacity(32),
@@ -263,7 +262,8 @@ struct Wrapper {
 
 struct Parser<'s, F> {
     source: &'s str,
-    index: Rc<RefCell<LineIndex>>,
+    /// The bytes being parsed, and those before them within reach for error locations.
+    window: Rc<RefCell<Window>>,
     stack: Vec<Ctx>,
     /// The names of the open elements (as written, prefix included), one after the other;
     /// `name_starts` has where each begins. End tags are checked against them.
@@ -314,7 +314,7 @@ fn display_name(e: &BytesStart) -> String {
 
 impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
     fn at(&self, pos: u64) -> Location {
-        let (line, column) = self.index.borrow_mut().locate(pos);
+        let (line, column) = self.window.borrow().locate(pos);
         Location {
             file: self.source.to_string(),
             line,
@@ -334,7 +334,10 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         loop {
             let piece = input.next().map_err(|e| self.read_error(e, parsed))?;
             let (offset, last) = (piece.offset, piece.last);
-            let mut xml = Reader::from_reader(piece.bytes);
+            let window = Rc::clone(&self.window);
+            let window = window.borrow();
+            let bytes = &window.unparsed()[..piece.len];
+            let mut xml = Reader::from_reader(bytes);
             let config = xml.config_mut();
             config.expand_empty_elements = false;
             // End tags are checked against the parser's own stack of names: a piece's reader
@@ -350,7 +353,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                 xml.config_mut().trim_text_start = !self.stack.is_empty() && !self.capturing();
                 let before = xml.buffer_position();
                 let event = match xml.read_event() {
-                    Ok(Event::Eof) => break (piece.bytes.len(), false),
+                    Ok(Event::Eof) => break (bytes.len(), false),
                     Ok(ev) => ev,
                     // A comment, CDATA or processing instruction with a `<` inside, cut short
                     // by the end of the piece: read again with the next one.
@@ -373,6 +376,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                 };
                 self.event(event, pos)?;
             };
+            drop(window);
             input.consume(consumed, cut_short);
             parsed = offset + consumed as u64;
             if last {
@@ -381,6 +385,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         }
     }
 
+    #[inline(always)]
     fn event(&mut self, event: Event, pos: u64) -> Result<(), SorError> {
         match event {
             Event::Start(e) => self.start(&e, pos)?,
@@ -1043,7 +1048,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             )
         })?;
         // Only the line is kept per entity; a full location is built when it is needed.
-        let (line, _) = self.index.borrow_mut().locate(d.at);
+        let line = self.window.borrow().line(d.at);
         if let Some(first_line) = self.seen.insert(key, line) {
             return Err(SorError::Entity {
                 at: self.at(d.at),
