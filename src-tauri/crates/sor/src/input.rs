@@ -105,6 +105,12 @@ impl Window {
     }
 
     fn newlines_between(&self, from: u64, to: u64) -> u64 {
+        if from >= self.offset {
+            // Both in the current buffer (nearly always: the parser asks about the entity it
+            // is reading).
+            let at = |pos: u64| ((pos - self.offset) as usize).min(self.end);
+            return count_newlines(&self.buf[at(from)..at(to)]);
+        }
         self.segments(from, to).map(count_newlines).sum()
     }
 

@@ -1257,8 +1257,8 @@ fn iso_date(s: &str) -> Option<&str> {
     if !(digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)) {
         return None;
     }
-    let month: u32 = s[5..7].parse().ok()?;
-    let day: u32 = s[8..10].parse().ok()?;
+    let two = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+    let (month, day) = (two(5), two(8));
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
