@@ -359,9 +359,19 @@ mod tests {
     #[test]
     fn pieces_cover_the_file_once_and_each_later_piece_begins_at_an_element() {
         let text = "<a>x &amp; y</a>\n<b c=\"1\"/><!-- < --></a>";
-        for (step, sizes) in [(1, (4, 4)), (2, (8, 16)), (3, DEFAULT), (5, (1, 1)), (64, DEFAULT)] {
+        for (step, sizes) in [
+            (1, (4, 4)),
+            (2, (8, 16)),
+            (3, DEFAULT),
+            (5, (1, 1)),
+            (64, DEFAULT),
+        ] {
             let seen = read_all(text.as_bytes(), step, sizes, |_, _| {});
-            assert_eq!(joined(&seen), text.as_bytes(), "read {step} bytes at a time");
+            assert_eq!(
+                joined(&seen),
+                text.as_bytes(),
+                "read {step} bytes at a time"
+            );
             let mut expected_offset = 0;
             for (i, (offset, bytes)) in seen.iter().enumerate() {
                 assert_eq!(*offset, expected_offset, "piece {i}, step {step}");

@@ -65,6 +65,7 @@ pub fn read_entities<R: Read>(
         window: input.window(),
         stack: Vec::with_capacity(32),
         names: Vec::with_capacity(1024),
+        known: Known::default(),
         name_starts: Vec::with_capacity(32),
         bindings: Vec::with_capacity(16),
         wrappers: Vec::with_capacity(16),
@@ -269,6 +270,8 @@ struct Parser<'s, F> {
     /// `name_starts` has where each begins. End tags are checked against them.
     names: Vec<u8>,
     name_starts: Vec<usize>,
+    /// What elements without attributes meant under each parent, while no namespace changes.
+    known: Known,
     /// Namespace declarations of the open elements that are read (skipped subtrees declare
     /// nothing the parser needs, so their attributes are never looked at).
     bindings: Vec<Binding>,
@@ -541,6 +544,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                         ),
                     ));
                 }
+                self.known.forget();
                 self.bindings.push(Binding {
                     prefix: prefix.into(),
                     uri: uri.into(),
@@ -581,90 +585,61 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             self.stack.push(Ctx::Skip);
             return Ok(());
         }
-        let ns = match self.enter(e, self.stack.len() + 1, pos)? {
-            Resolved::Bound(ns, _) => ns,
-            Resolved::Unbound => Ns::Other,
+        // An element without attributes declares no namespace, so what it means under this
+        // parent was worked out before, unless the namespaces in scope have changed since.
+        let plain = e.attributes_raw().is_empty();
+        let known = if plain {
+            self.known.get(parent, e.name().as_ref())
+        } else {
+            None
         };
-        let local = e.local_name();
-        let local = local.as_ref();
-        let child = match parent {
-            Ctx::Root => match (ns, local) {
-                (Ns::Sor, b"CreatedAtTime") => Ctx::Field(Field::CreatedAt),
-                (Ns::Sor, b"SnapshotDate") => Ctx::Field(Field::SnapshotDate),
-                _ => self.structural(e, ns, pos, None)?,
-            },
-            Ctx::Wrapper(level) => self.structural(e, ns, pos, Some(level))?,
-            Ctx::Entity => {
-                if ns == Ns::Sor && is_structural(local) {
-                    let inside = self
-                        .draft
-                        .as_ref()
-                        .and_then(|d| d.level)
-                        .map_or("en enhed", |l| level_words(l).1);
-                    return Err(self.format_err(
-                        pos,
-                        format!(
-                            "<{}> står inde i {inside}; underenheder skal stå efter den, ikke i den",
-                            display_name(e)
-                        ),
-                    ));
-                }
-                self.entity_child(ns, local)
-            }
-            Ctx::Ean => match (ns, local) {
-                (Ns::Sor, b"EanLocationCode") => Ctx::Field(Field::Ean),
-                _ => Ctx::Skip,
-            },
-            Ctx::EanOption => match (ns, local) {
-                (Ns::Sor, b"EntityInheritedIndicator" | b"EntityInheritanceIndicator") => {
-                    Ctx::Field(Field::EanInherited)
-                }
-                (Ns::Sor, b"EanLocationCodeEntity") => Ctx::Ean,
-                (Ns::Sor, b"EanLocationCode") => Ctx::Field(Field::Ean),
-                _ => Ctx::Skip,
-            },
-            Ctx::Address(kind) => {
-                let part = match (ns, local) {
-                    (Ns::Xkom, b"AddressPostal") => return self.push(Ctx::Address(kind)),
-                    (Ns::Dkcc2005, b"StreetName") => Some(AddrPart::Street),
-                    (Ns::Dkcc, b"StreetBuildingIdentifier") => Some(AddrPart::Number),
-                    (Ns::Dkcc, b"FloorIdentifier") => Some(AddrPart::Floor),
-                    (Ns::Dkcc, b"SuiteIdentifier") => Some(AddrPart::Door),
-                    (Ns::Dkcc2005, b"PostCodeIdentifier") => Some(AddrPart::Postcode),
-                    (Ns::Dkcc2005, b"DistrictName") => Some(AddrPart::City),
-                    (Ns::Cpr, b"MunicipalityCode") => Some(AddrPart::Municipality),
-                    _ => None,
+        let child = match known {
+            Some(child) => child,
+            None => {
+                let ns = match self.enter(e, self.stack.len() + 1, pos)? {
+                    Resolved::Bound(ns, _) => ns,
+                    Resolved::Unbound => Ns::Other,
                 };
-                part.map_or(Ctx::Skip, |p| Ctx::Field(Field::Address(kind, p)))
+                let local = e.local_name();
+                match child_of(parent, ns, local.as_ref()) {
+                    Some(child) => {
+                        if plain {
+                            self.known.put(parent, e.name().as_ref(), child);
+                        }
+                        child
+                    }
+                    None => self.structural_child(e, parent, pos)?,
+                }
             }
-            Ctx::Virtual => match (ns, local) {
-                (Ns::Sor, b"TelephoneNumberIdentifier") => Ctx::Field(Field::Phone),
-                (Ns::Xkom | Ns::Sor, b"EmailAddressIdentifier") => Ctx::Field(Field::Email),
-                (Ns::Sor, b"Website") => Ctx::Field(Field::Website),
-                _ => Ctx::Skip,
-            },
-            Ctx::Status => match (ns, local) {
-                (Ns::Sor, b"FromDate") => Ctx::Field(Field::FromDate),
-                (Ns::Sor, b"ToDate") => Ctx::Field(Field::ToDate),
-                (Ns::Sor, b"UpdatedAt") => Ctx::Field(Field::UpdatedAt),
-                (Ns::Sor, b"FirstFromDate") => Ctx::Field(Field::FirstFromDate),
-                _ => Ctx::Skip,
-            },
-            Ctx::GeoParent => match (ns, local) {
-                (Ns::Sor, b"GeographicalParentSorIdentifier") => Ctx::Field(Field::GeoParentId),
-                _ => Ctx::Skip,
-            },
-            Ctx::Replacement(r) => {
-                // Collections of SOR ids; the id is the text of each leaf.
-                self.text.clear();
-                Ctx::Replacement(r)
-            }
-            Ctx::Field(_) | Ctx::Skip => Ctx::Skip,
         };
-        if matches!(child, Ctx::Field(_)) {
-            self.text.clear();
+        match (parent, child) {
+            (Ctx::Entity, Ctx::Address(kind)) => self.address(kind),
+            (Ctx::Replacement(_), _) | (_, Ctx::Field(_)) => self.text.clear(),
+            _ => {}
         }
         self.push(child)
+    }
+
+    /// A child that changes the parser's state: an entity or its wrapper (or one misplaced).
+    fn structural_child(&mut self, e: &BytesStart, parent: Ctx, pos: u64) -> Result<Ctx, SorError> {
+        match parent {
+            Ctx::Root => self.structural(e, pos, None),
+            Ctx::Wrapper(level) => self.structural(e, pos, Some(level)),
+            _ => {
+                let inside = self
+                    .draft
+                    .as_ref()
+                    .and_then(|d| d.level)
+                    .map_or("en enhed", |l| level_words(l).1);
+                Err(self.format_err(
+                    pos,
+                    format!(
+                        "<{}> står inde i {inside}; underenheder skal stå efter den, ikke i den",
+                        display_name(e)
+                    ),
+                ))
+            }
+        }
     }
 
     fn push(&mut self, ctx: Ctx) -> Result<(), SorError> {
@@ -719,17 +694,14 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         }
     }
 
-    /// A child of SorTree or of an `*Entity` wrapper (`parent` is the wrapper's level).
+    /// An entity or wrapper element (in SOR's namespace) as a child of SorTree or of an
+    /// `*Entity` wrapper (`parent` is the wrapper's level).
     fn structural(
         &mut self,
         e: &BytesStart,
-        ns: Ns,
         pos: u64,
         parent: Option<SorLevel>,
     ) -> Result<Ctx, SorError> {
-        if ns != Ns::Sor {
-            return Ok(Ctx::Skip);
-        }
         let (wrapper_of, entity_of) = match e.local_name().as_ref() {
             b"InstitutionOwnerEntity" => (Some(SorLevel::Owner), None),
             b"HealthInstitutionEntity" => (Some(SorLevel::Institution), None),
@@ -815,32 +787,8 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
         Ok(Ctx::Entity)
     }
 
-    fn entity_child(&mut self, ns: Ns, local: &[u8]) -> Ctx {
-        match (ns, local) {
-            (Ns::Sor, b"SorIdentifier") => Ctx::Field(Field::SorId),
-            (Ns::Sor, b"EntityName") => Ctx::Field(Field::Name),
-            (
-                Ns::Sor,
-                b"EntityTypeIdentifier" | b"OwnerType" | b"InstitutionType" | b"UnitType",
-            ) => Ctx::Field(Field::TypeCode),
-            (Ns::Sor, b"ShakIdentifier") => Ctx::Field(Field::Shak),
-            (Ns::Sor, b"LocalCode") => Ctx::Field(Field::LocalCode),
-            (Ns::Cvr, b"CVRnumberIdentifier") => Ctx::Field(Field::Cvr),
-            (Ns::Sor, b"EanLocationCodeEntity") => Ctx::Ean,
-            (Ns::Sor, b"OptionalEanLocationCode" | b"EanLocationCodeOption") => Ctx::EanOption,
-            (Ns::Sor, b"PostalAddressInformation") => self.address(AddrKind::Postal),
-            (Ns::Sor, b"VisitingAddressInformation") => self.address(AddrKind::Visiting),
-            (Ns::Sor, b"ActivityAddressInformation") => self.address(AddrKind::Activity),
-            (Ns::Sor, b"VirtualAddressInformation") => Ctx::Virtual,
-            (Ns::Sor, b"SorStatus") => Ctx::Status,
-            (Ns::Sor, b"GeographicalParent") => Ctx::GeoParent,
-            (Ns::Sor, b"ReplacesEntityCollection") => Ctx::Replacement(Replacement::Replaces),
-            (Ns::Sor, b"ReplacedByEntityCollection") => Ctx::Replacement(Replacement::ReplacedBy),
-            _ => Ctx::Skip,
-        }
-    }
-
-    fn address(&mut self, kind: AddrKind) -> Ctx {
+    /// An address element of the entity: the address exists, even if all its parts are empty.
+    fn address(&mut self, kind: AddrKind) {
         if let Some(d) = self.draft.as_mut() {
             let slot = match kind {
                 AddrKind::Postal => &mut d.postal,
@@ -849,7 +797,6 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             };
             slot.get_or_insert_with(Address::default);
         }
-        Ctx::Address(kind)
     }
 
     fn end(&mut self, name: &[u8], pos: u64) -> Result<(), SorError> {
@@ -882,6 +829,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             .is_some_and(|b| b.depth > self.stack.len())
         {
             self.bindings.pop();
+            self.known.forget();
         }
         match ctx {
             Ctx::Field(field) => self.store_field(field, pos),
@@ -1205,6 +1153,167 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             });
         }
         Ok(header)
+    }
+}
+
+/// What a child element (namespace `ns`, local name `local`) means under `parent`; `None` for
+/// an entity or its wrapper, which change the parser's state ([`Parser::structural_child`]).
+/// The answer depends on nothing else, so it can be remembered ([`Known`]).
+fn child_of(parent: Ctx, ns: Ns, local: &[u8]) -> Option<Ctx> {
+    let child = match parent {
+        Ctx::Root => match (ns, local) {
+            (Ns::Sor, b"CreatedAtTime") => Ctx::Field(Field::CreatedAt),
+            (Ns::Sor, b"SnapshotDate") => Ctx::Field(Field::SnapshotDate),
+            (Ns::Sor, _) if is_structural(local) => return None,
+            _ => Ctx::Skip,
+        },
+        Ctx::Wrapper(_) | Ctx::Entity if ns == Ns::Sor && is_structural(local) => return None,
+        Ctx::Wrapper(_) => Ctx::Skip,
+        Ctx::Entity => entity_child(ns, local),
+        Ctx::Ean => match (ns, local) {
+            (Ns::Sor, b"EanLocationCode") => Ctx::Field(Field::Ean),
+            _ => Ctx::Skip,
+        },
+        Ctx::EanOption => match (ns, local) {
+            (Ns::Sor, b"EntityInheritedIndicator" | b"EntityInheritanceIndicator") => {
+                Ctx::Field(Field::EanInherited)
+            }
+            (Ns::Sor, b"EanLocationCodeEntity") => Ctx::Ean,
+            (Ns::Sor, b"EanLocationCode") => Ctx::Field(Field::Ean),
+            _ => Ctx::Skip,
+        },
+        Ctx::Address(kind) => {
+            let part = match (ns, local) {
+                (Ns::Xkom, b"AddressPostal") => return Some(Ctx::Address(kind)),
+                (Ns::Dkcc2005, b"StreetName") => Some(AddrPart::Street),
+                (Ns::Dkcc, b"StreetBuildingIdentifier") => Some(AddrPart::Number),
+                (Ns::Dkcc, b"FloorIdentifier") => Some(AddrPart::Floor),
+                (Ns::Dkcc, b"SuiteIdentifier") => Some(AddrPart::Door),
+                (Ns::Dkcc2005, b"PostCodeIdentifier") => Some(AddrPart::Postcode),
+                (Ns::Dkcc2005, b"DistrictName") => Some(AddrPart::City),
+                (Ns::Cpr, b"MunicipalityCode") => Some(AddrPart::Municipality),
+                _ => None,
+            };
+            part.map_or(Ctx::Skip, |p| Ctx::Field(Field::Address(kind, p)))
+        }
+        Ctx::Virtual => match (ns, local) {
+            (Ns::Sor, b"TelephoneNumberIdentifier") => Ctx::Field(Field::Phone),
+            (Ns::Xkom | Ns::Sor, b"EmailAddressIdentifier") => Ctx::Field(Field::Email),
+            (Ns::Sor, b"Website") => Ctx::Field(Field::Website),
+            _ => Ctx::Skip,
+        },
+        Ctx::Status => match (ns, local) {
+            (Ns::Sor, b"FromDate") => Ctx::Field(Field::FromDate),
+            (Ns::Sor, b"ToDate") => Ctx::Field(Field::ToDate),
+            (Ns::Sor, b"UpdatedAt") => Ctx::Field(Field::UpdatedAt),
+            (Ns::Sor, b"FirstFromDate") => Ctx::Field(Field::FirstFromDate),
+            _ => Ctx::Skip,
+        },
+        Ctx::GeoParent => match (ns, local) {
+            (Ns::Sor, b"GeographicalParentSorIdentifier") => Ctx::Field(Field::GeoParentId),
+            _ => Ctx::Skip,
+        },
+        // Collections of SOR ids; the id is the text of each leaf.
+        Ctx::Replacement(r) => Ctx::Replacement(r),
+        Ctx::Field(_) | Ctx::Skip => Ctx::Skip,
+    };
+    Some(child)
+}
+
+fn entity_child(ns: Ns, local: &[u8]) -> Ctx {
+    match (ns, local) {
+        (Ns::Sor, b"SorIdentifier") => Ctx::Field(Field::SorId),
+        (Ns::Sor, b"EntityName") => Ctx::Field(Field::Name),
+        (Ns::Sor, b"EntityTypeIdentifier" | b"OwnerType" | b"InstitutionType" | b"UnitType") => {
+            Ctx::Field(Field::TypeCode)
+        }
+        (Ns::Sor, b"ShakIdentifier") => Ctx::Field(Field::Shak),
+        (Ns::Sor, b"LocalCode") => Ctx::Field(Field::LocalCode),
+        (Ns::Cvr, b"CVRnumberIdentifier") => Ctx::Field(Field::Cvr),
+        (Ns::Sor, b"EanLocationCodeEntity") => Ctx::Ean,
+        (Ns::Sor, b"OptionalEanLocationCode" | b"EanLocationCodeOption") => Ctx::EanOption,
+        (Ns::Sor, b"PostalAddressInformation") => Ctx::Address(AddrKind::Postal),
+        (Ns::Sor, b"VisitingAddressInformation") => Ctx::Address(AddrKind::Visiting),
+        (Ns::Sor, b"ActivityAddressInformation") => Ctx::Address(AddrKind::Activity),
+        (Ns::Sor, b"VirtualAddressInformation") => Ctx::Virtual,
+        (Ns::Sor, b"SorStatus") => Ctx::Status,
+        (Ns::Sor, b"GeographicalParent") => Ctx::GeoParent,
+        (Ns::Sor, b"ReplacesEntityCollection") => Ctx::Replacement(Replacement::Replaces),
+        (Ns::Sor, b"ReplacedByEntityCollection") => Ctx::Replacement(Replacement::ReplacedBy),
+        _ => Ctx::Skip,
+    }
+}
+
+/// Remembers what an element name (as written, prefix included) means under a parent context,
+/// so that the usual elements are recognised with one lookup instead of resolving their
+/// namespace and comparing local names. A small table: a name that collides is worked out again.
+/// Valid while the namespaces in scope stay the same; [`Known::forget`] when they change.
+#[derive(Default)]
+struct Known {
+    slots: Vec<Option<KnownChild>>,
+}
+
+#[derive(Clone)]
+struct KnownChild {
+    parent: Ctx,
+    qname: Box<[u8]>,
+    child: Ctx,
+}
+
+const KNOWN_SLOTS: usize = 256;
+
+/// A number per parent context, for [`Known::slot`] (equal parents, equal numbers).
+fn parent_code(ctx: Ctx) -> u64 {
+    let kind = |k: AddrKind| k as u64;
+    match ctx {
+        Ctx::Root => 1,
+        Ctx::Wrapper(level) => 2 + level as u64,
+        Ctx::Entity => 6,
+        Ctx::Ean => 7,
+        Ctx::EanOption => 8,
+        Ctx::Address(k) => 9 + kind(k),
+        Ctx::Virtual => 13,
+        Ctx::Status => 14,
+        Ctx::GeoParent => 15,
+        Ctx::Replacement(r) => 16 + r as u64,
+        Ctx::Field(_) => 18,
+        Ctx::Skip => 19,
+    }
+}
+
+impl Known {
+    fn slot(parent: Ctx, qname: &[u8]) -> usize {
+        let word = |b: &[u8]| match b.get(..8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+            None => b.iter().fold(0, |w, &c| w << 8 | u64::from(c)),
+        };
+        let head = word(qname);
+        let tail = word(&qname[qname.len().saturating_sub(8)..]);
+        let mixed = (parent_code(parent) ^ (qname.len() as u64) << 8 ^ head.rotate_left(17) ^ tail)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> 56) as usize % KNOWN_SLOTS
+    }
+
+    fn get(&self, parent: Ctx, qname: &[u8]) -> Option<Ctx> {
+        match self.slots.get(Self::slot(parent, qname)) {
+            Some(Some(k)) if k.parent == parent && *k.qname == *qname => Some(k.child),
+            _ => None,
+        }
+    }
+
+    fn put(&mut self, parent: Ctx, qname: &[u8], child: Ctx) {
+        if self.slots.is_empty() {
+            self.slots.resize(KNOWN_SLOTS, None);
+        }
+        self.slots[Self::slot(parent, qname)] = Some(KnownChild {
+            parent,
+            qname: qname.into(),
+            child,
+        });
+    }
+
+    fn forget(&mut self) {
+        self.slots.clear();
     }
 }
 

@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use sorkomp_model::{Address, SorLevel};
 use sorkomp_model::SorEntity;
+use sorkomp_model::{Address, SorLevel};
 use sorkomp_sor::{read_entities, read_file, SorError, SorFormat, SorHeader};
 
 use crate::common::*;
@@ -444,9 +444,11 @@ fn a_file_that_arrives_a_few_bytes_at_a_time_reads_the_same() {
     }
 
     // An error is found, and located, the same way.
-    let broken = String::from_utf8(sample(V2_SAMPLE))
-        .unwrap()
-        .replacen("</sor1:EntityName>", "</sor1:EntityNavn>", 1);
+    let broken = String::from_utf8(sample(V2_SAMPLE)).unwrap().replacen(
+        "</sor1:EntityName>",
+        "</sor1:EntityNavn>",
+        1,
+    );
     let expected = parse_bytes(broken.as_bytes())
         .expect_err("a mismatched end tag must be refused")
         .to_string();
@@ -455,4 +457,47 @@ fn a_file_that_arrives_a_few_bytes_at_a_time_reads_the_same() {
         let got = read_trickled(broken.as_bytes(), step).expect_err("still refused");
         assert_eq!(got.to_string(), expected, "read {step} bytes at a time");
     }
+}
+
+/// A prefix bound anew on an inner element means something else inside it, and its old meaning
+/// again after it. (The parser remembers what element names mean only while the namespaces in
+/// scope stay the same.)
+#[test]
+fn a_prefix_bound_anew_on_an_inner_element_holds_only_inside_it() {
+    const OWNER: &str = "698471000016005";
+    const INSTITUTION: &str = "698481000016007";
+    let original = String::from_utf8(sample(V2_SAMPLE)).unwrap();
+    let plain = "<PostalAddressInformation>";
+    let rebound = "<PostalAddressInformation xmlns:dkcc2005=\"urn:example:other\">";
+    let postal = |text: &str, id: &str| {
+        let (_, all) = parse_bytes(text.as_bytes()).expect("the changed sample must parse");
+        let a = by_id(&all, id)
+            .postal_address
+            .clone()
+            .expect("the house number (dkcc) is still read");
+        (a.street, a.number, a.postcode)
+    };
+    let own = || (String::new(), Some("70".to_string()), None);
+    let whole = || {
+        (
+            "Østergade".to_string(),
+            Some("70".to_string()),
+            Some("9700".to_string()),
+        )
+    };
+
+    // The owner's address is the first: the institution's, read after it, is whole again.
+    let first = original.replacen(plain, rebound, 1);
+    assert_eq!(postal(&first, OWNER), own());
+    assert_eq!(postal(&first, INSTITUTION), whole());
+
+    // The institution's is the second: read after the owner's, it still changes.
+    let at = original.rfind(plain).unwrap();
+    let second = format!(
+        "{}{rebound}{}",
+        &original[..at],
+        &original[at + plain.len()..]
+    );
+    assert_eq!(postal(&second, OWNER), whole());
+    assert_eq!(postal(&second, INSTITUTION), own());
 }
