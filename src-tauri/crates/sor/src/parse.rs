@@ -1246,7 +1246,8 @@ fn entity_child(ns: Ns, local: &[u8]) -> Ctx {
 
 /// Remembers what an element name (as written, prefix included) means under a parent context,
 /// so that the usual elements are recognised with one lookup instead of resolving their
-/// namespace and comparing local names. A small table: a name that collides is worked out again.
+/// namespace and comparing local names. A small table (a file uses a few dozen names): a name
+/// that finds both its slots taken replaces the second, and is worked out again when asked.
 /// Valid while the namespaces in scope stay the same; [`Known::forget`] when they change.
 #[derive(Default)]
 struct Known {
@@ -1255,14 +1256,17 @@ struct Known {
 
 #[derive(Clone)]
 struct KnownChild {
-    parent: Ctx,
+    /// [`parent_code`] of the parent.
+    parent: u64,
     qname: Box<[u8]>,
     child: Ctx,
 }
 
-const KNOWN_SLOTS: usize = 256;
+/// Slots of [`Known`]: a name may sit in either of two neighbours (`slot`, `slot ^ 1`).
+const KNOWN_SLOTS: usize = 1024;
 
-/// A number per parent context, for [`Known::slot`] (equal parents, equal numbers).
+/// A number per parent context, for [`Known`]: parents with equal numbers give their children
+/// the same meaning in [`child_of`] (every field gives [`Ctx::Skip`]).
 fn parent_code(ctx: Ctx) -> u64 {
     let kind = |k: AddrKind| k as u64;
     match ctx {
@@ -1282,30 +1286,43 @@ fn parent_code(ctx: Ctx) -> u64 {
 }
 
 impl Known {
-    fn slot(parent: Ctx, qname: &[u8]) -> usize {
+    fn slot(parent: u64, qname: &[u8]) -> usize {
         let word = |b: &[u8]| match b.get(..8) {
             Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
             None => b.iter().fold(0, |w, &c| w << 8 | u64::from(c)),
         };
         let head = word(qname);
         let tail = word(&qname[qname.len().saturating_sub(8)..]);
-        let mixed = (parent_code(parent) ^ (qname.len() as u64) << 8 ^ head.rotate_left(17) ^ tail)
+        let mixed = (parent ^ (qname.len() as u64) << 8 ^ head.rotate_left(17) ^ tail)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (mixed >> 56) as usize % KNOWN_SLOTS
+        (mixed >> 54) as usize % KNOWN_SLOTS
     }
 
     fn get(&self, parent: Ctx, qname: &[u8]) -> Option<Ctx> {
-        match self.slots.get(Self::slot(parent, qname)) {
-            Some(Some(k)) if k.parent == parent && *k.qname == *qname => Some(k.child),
-            _ => None,
+        let parent = parent_code(parent);
+        let slot = Self::slot(parent, qname);
+        for i in [slot, slot ^ 1] {
+            if let Some(Some(k)) = self.slots.get(i) {
+                if k.parent == parent && *k.qname == *qname {
+                    return Some(k.child);
+                }
+            }
         }
+        None
     }
 
     fn put(&mut self, parent: Ctx, qname: &[u8], child: Ctx) {
         if self.slots.is_empty() {
             self.slots.resize(KNOWN_SLOTS, None);
         }
-        self.slots[Self::slot(parent, qname)] = Some(KnownChild {
+        let parent = parent_code(parent);
+        let slot = Self::slot(parent, qname);
+        let free = if self.slots[slot].is_none() {
+            slot
+        } else {
+            slot ^ 1
+        };
+        self.slots[free] = Some(KnownChild {
             parent,
             qname: qname.into(),
             child,
