@@ -82,6 +82,13 @@ pub fn read_entities<R: Read>(
     .run(&mut input)
 }
 
+/// `part` as text, when it lies within `piece` (a piece found to be valid UTF-8).
+fn str_within<'p>(piece: Option<&'p str>, part: &[u8]) -> Option<&'p str> {
+    let piece = piece?;
+    let start = (part.as_ptr() as usize).checked_sub(piece.as_ptr() as usize)?;
+    piece.get(start..start.checked_add(part.len())?)
+}
+
 /// A syntax error that only says the input ended inside a construct.
 fn is_unfinished(e: &quick_xml::Error) -> bool {
     use quick_xml::errors::SyntaxError as S;
@@ -340,6 +347,9 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             let window = Rc::clone(&self.window);
             let window = window.borrow();
             let bytes = &window.unparsed()[..piece.len];
+            // One UTF-8 check for the whole piece, instead of one per text; a piece that fails
+            // it is checked text by text, so the error names the first bad text.
+            let utf8 = simdutf8::basic::from_utf8(bytes).ok();
             let mut xml = Reader::from_reader(bytes);
             let config = xml.config_mut();
             config.expand_empty_elements = false;
@@ -377,7 +387,7 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                     Event::CData(t) => markup(t.len(), 12),
                     _ => offset + before,
                 };
-                self.event(event, pos)?;
+                self.event(event, pos, utf8)?;
             };
             drop(window);
             input.consume(consumed, cut_short);
@@ -389,7 +399,8 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
     }
 
     #[inline(always)]
-    fn event(&mut self, event: Event, pos: u64) -> Result<(), SorError> {
+    /// `utf8`: the piece the event lies in, if it is valid UTF-8.
+    fn event(&mut self, event: Event, pos: u64, utf8: Option<&str>) -> Result<(), SorError> {
         match event {
             Event::Start(e) => self.start(&e, pos)?,
             Event::End(e) => self.end(e.name().as_ref(), pos)?,
@@ -399,18 +410,27 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             }
             Event::Text(t) if !self.capturing() => {
                 // Whitespace between elements: only check it is valid UTF-8.
-                if !t.is_ascii() && std::str::from_utf8(&t).is_err() {
+                if str_within(utf8, &t).is_none()
+                    && !t.is_ascii()
+                    && std::str::from_utf8(&t).is_err()
+                {
                     return Err(self.format_err(pos, INVALID_UTF8));
                 }
             }
-            Event::Text(t) => {
-                let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
-                self.push_text(&s);
-            }
-            Event::CData(t) => {
-                let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
-                self.push_text(&s);
-            }
+            Event::Text(t) => match str_within(utf8, &t) {
+                Some(s) => self.push_text(s),
+                None => {
+                    let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
+                    self.push_text(&s);
+                }
+            },
+            Event::CData(t) => match str_within(utf8, &t) {
+                Some(s) => self.push_text(s),
+                None => {
+                    let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
+                    self.push_text(&s);
+                }
+            },
             Event::GeneralRef(r) => {
                 let c = match r.resolve_char_ref() {
                     Ok(Some(c)) => c,
