@@ -731,7 +731,8 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             b"OrganizationalUnit" => (None, Some(SorLevel::Unit)),
             _ => return Ok(Ctx::Skip),
         };
-        let where_text = match parent {
+        // Only for the error messages; built when one is.
+        let where_text = || match parent {
             None => "direkte under SorTree".to_string(),
             Some(l) => format!("inde i {}", level_words(l).0),
         };
@@ -753,8 +754,9 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                 return Err(self.format_err(
                     pos,
                     format!(
-                        "{} står {where_text}; den skal stå {expected} (enhedens overordnede mangler)",
-                        level_words(level).0
+                        "{} står {}; den skal stå {expected} (enhedens overordnede mangler)",
+                        level_words(level).0,
+                        where_text()
                     ),
                 ));
             }
@@ -792,8 +794,9 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                 )
             } else {
                 format!(
-                    "{} står {where_text}; den skal stå først i en {}",
+                    "{} står {}; den skal stå først i en {}",
                     level_words(level).1,
+                    where_text(),
                     level_words(level).0
                 )
             };
