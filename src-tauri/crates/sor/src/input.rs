@@ -86,7 +86,8 @@ impl Window {
         self.old.front().map_or(self.offset, |o| o.start)
     }
 
-    fn last(&self) -> u64 {
+    /// The file position up to which bytes were read.
+    pub(crate) fn read_to(&self) -> u64 {
         self.offset + self.end as u64
     }
 
@@ -129,7 +130,7 @@ impl Window {
     /// 1-based line of file position `pos`; exact within the last [`WINDOW`] bytes, before
     /// that the line where the kept part begins.
     pub(crate) fn line(&self, pos: u64) -> u64 {
-        self.newlines_before(pos.clamp(self.first(), self.last())) + 1
+        self.newlines_before(pos.clamp(self.first(), self.read_to())) + 1
     }
 
     /// 1-based (line, column) of file position `pos`, as exact as [`Window::line`]; the column
@@ -139,7 +140,7 @@ impl Window {
         if pos < first {
             return (self.line(first), 1);
         }
-        let pos = pos.min(self.last());
+        let pos = pos.min(self.read_to());
         let segments: Vec<&[u8]> = self.segments(first, pos).collect();
         let mut line_start = first;
         let mut seg_end = pos;

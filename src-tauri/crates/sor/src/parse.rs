@@ -340,9 +340,12 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
     }
 
     fn run<R: Read>(mut self, input: &mut Pieces<R>) -> Result<SorHeader, SorError> {
-        let mut parsed = 0;
         loop {
-            let piece = input.next().map_err(|e| self.read_error(e, parsed))?;
+            let piece = input.next().map_err(|e| {
+                // Where reading stopped: the end of what was read.
+                let at = self.window.borrow().read_to();
+                self.read_error(e, at)
+            })?;
             let (offset, last) = (piece.offset, piece.last);
             let window = Rc::clone(&self.window);
             let window = window.borrow();
@@ -391,9 +394,8 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             };
             drop(window);
             input.consume(consumed, cut_short);
-            parsed = offset + consumed as u64;
             if last {
-                return self.finish(parsed);
+                return self.finish(offset + consumed as u64);
             }
         }
     }

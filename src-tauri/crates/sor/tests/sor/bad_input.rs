@@ -352,3 +352,48 @@ fn every_corpus_file_gives_a_located_error() {
     }
     assert!(n >= 5, "the corpus holds the known nasty inputs, found {n}");
 }
+
+/// Hands out `ok` bytes, then fails, as a damaged zip entry or a network drive that drops does.
+struct Breaks<'a> {
+    data: &'a [u8],
+    ok: usize,
+}
+
+impl std::io::Read for Breaks<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.ok == 0 {
+            return Err(std::io::Error::other("drevet svarer ikke"));
+        }
+        let n = out.len().min(self.ok).min(self.data.len());
+        out[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        self.ok -= n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_read_that_fails_midway_says_so_and_where() {
+    let text = v2();
+    let ok = text.find("<HealthInstitutionEntity>").unwrap();
+    let err = sorkomp_sor::read_entities(
+        Breaks {
+            data: text.as_bytes(),
+            ok,
+        },
+        "Sor.xml",
+        |_| Ok(()),
+    )
+    .expect_err("a failing read must fail the import");
+    let message = err.to_string();
+    assert!(
+        message.contains("filen kunne ikke læses: drevet svarer ikke"),
+        "{message}"
+    );
+    let at = err.location().expect("the place where reading stopped");
+    assert_eq!(
+        (at.file.as_str(), at.line),
+        ("Sor.xml", line_of(&text, "<HealthInstitutionEntity>")),
+        "{message}"
+    );
+}
