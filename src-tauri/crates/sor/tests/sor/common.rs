@@ -42,3 +42,27 @@ pub fn line_of(text: &str, needle: &str) -> u64 {
         .unwrap_or_else(|| panic!("{needle:?} should be in the text"));
     text[..at].matches('\n').count() as u64 + 1
 }
+
+/// Hands out at most `step` bytes per read, as a pipe or a zip entry may.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(out.len()).min(self.data.len());
+        out[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+pub fn read_trickled(bytes: &[u8], step: usize) -> Result<(SorHeader, Vec<SorEntity>), SorError> {
+    let mut all = Vec::new();
+    let header = read_entities(Trickle { data: bytes, step }, "Sor.xml", |e| {
+        all.push(e);
+        Ok(())
+    })?;
+    Ok((header, all))
+}

@@ -1,5 +1,6 @@
 //! Property test: mutated and truncated real samples never panic the parser; every failure is
-//! an error that names the file and a line/column.
+//! an error that names the file and a line/column; and reading the same bytes a few at a time
+//! (the parser reads in pieces, cut wherever the reader stops) gives the same result.
 
 use proptest::prelude::*;
 
@@ -73,13 +74,23 @@ proptest! {
     fn mutated_samples_give_ok_or_a_located_error(
         which in 0usize..4,
         mutations in prop::collection::vec(mutation(), 1..4),
+        step in 1usize..300,
     ) {
         let mut bytes = sample(SAMPLES[which]);
         for m in &mutations {
             if bytes.is_empty() { break; }
             bytes = apply(bytes, m);
         }
-        match parse_bytes(&bytes) {
+        let whole = parse_bytes(&bytes);
+        let trickled = read_trickled(&bytes, step);
+        match (&whole, &trickled) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "read {} bytes at a time", step),
+            (Err(a), Err(b)) => {
+                prop_assert_eq!(a.to_string(), b.to_string(), "read {} bytes at a time", step)
+            }
+            _ => prop_assert!(false, "whole: {:?}; {} bytes at a time: {:?}", whole, step, trickled),
+        }
+        match whole {
             Ok((_, all)) => {
                 for e in &all {
                     prop_assert!(!e.sor_id.is_empty(), "an accepted entity always has an id");

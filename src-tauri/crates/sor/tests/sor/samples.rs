@@ -2,9 +2,8 @@
 
 use std::io::Write;
 
-use sorkomp_model::SorEntity;
 use sorkomp_model::{Address, SorLevel};
-use sorkomp_sor::{read_entities, read_file, SorError, SorFormat, SorHeader};
+use sorkomp_sor::{read_file, SorFormat};
 
 use crate::common::*;
 
@@ -386,30 +385,6 @@ fn the_generator_writes_exactly_the_requested_entities() {
     let mut again = Vec::new();
     sorkomp_sor::synth::write_national(&mut again, 5_000, 7).unwrap();
     assert!(again == buf, "same seed, same file");
-}
-
-/// Hands out at most `step` bytes per read, as a pipe or a zip entry may.
-struct Trickle<'a> {
-    data: &'a [u8],
-    step: usize,
-}
-
-impl std::io::Read for Trickle<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.step.min(out.len()).min(self.data.len());
-        out[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
-
-fn read_trickled(bytes: &[u8], step: usize) -> Result<(SorHeader, Vec<SorEntity>), SorError> {
-    let mut all = Vec::new();
-    let header = read_entities(Trickle { data: bytes, step }, "Sor.xml", |e| {
-        all.push(e);
-        Ok(())
-    })?;
-    Ok((header, all))
 }
 
 /// The parser reads the file in pieces; wherever a piece ends, even inside markup that holds a
