@@ -55,7 +55,9 @@ pub(crate) struct Window {
     offset: u64,
     start: usize,
     end: usize,
+    /// Buffers dropped from `old`, for reuse.
     spare: Vec<Vec<u8>>,
+    /// Bytes kept before the current buffer: [`WINDOW`] (less in tests).
     keep: u64,
     /// A file position and the number of newlines before it. It never falls behind the
     /// window, so counting from it is always exact.
