@@ -80,6 +80,13 @@ fn invalid_xml_points_at_the_broken_tag() {
     check("broken markup", text.as_bytes(), &["ugyldig XML"], Some(4));
     let text = v2().replacen("Baadsgaard Fodterapi", "Baadsgaard & Fodterapi", 1);
     check("a bare ampersand", text.as_bytes(), &["&amp;"], Some(8));
+    let text = format!("{}\n</Slut>\n", v2().trim_end());
+    check(
+        "an end tag after the root",
+        text.as_bytes(),
+        &["slut-tagget </Slut> har intet start-tag"],
+        Some(line_of(&text, "</Slut>")),
+    );
 }
 
 #[test]
