@@ -233,6 +233,16 @@ fn field(label: &str, value: impl Into<String>) -> OutboxField {
 }
 
 /// `2026-11-26` -> `26-11-2026`; anything else unchanged.
+/// `dd-mm-yyyy` of the day in Denmark at the RFC 3339 time `time`.
+fn danish_day(time: &str) -> Option<String> {
+    let t = chrono::DateTime::parse_from_rfc3339(time).ok()?;
+    Some(
+        t.with_timezone(&chrono_tz::Europe::Copenhagen)
+            .format("%d-%m-%Y")
+            .to_string(),
+    )
+}
+
 fn danish_date(iso: &str) -> String {
     chrono::NaiveDate::parse_from_str(iso.get(..10).unwrap_or(iso), "%Y-%m-%d")
         .map(|d| d.format("%d-%m-%Y").to_string())
@@ -342,7 +352,10 @@ fn view(item: &OutboxItem, ctx: &Context) -> ApiResult<OutboxView> {
             if let Some(a) = e.as_ref().and_then(|e| e.postal_address.as_ref()) {
                 fields.push(field("Postadresse", a.one_line()));
             }
-            let date = p.close_from.as_deref().map(danish_date);
+            // The Danish day of the approval (the item's time is UTC); the payload's date is
+            // the UTC day, which differs in the first hour or two after midnight.
+            let date =
+                danish_day(&item.created_at).or_else(|| p.close_from.as_deref().map(danish_date));
             if let Some(d) = &date {
                 fields.push(field("Slutdato", d.clone()));
             }

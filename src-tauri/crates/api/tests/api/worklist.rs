@@ -339,6 +339,29 @@ fn approvals_become_worklist_items_with_the_fields_to_enter_in_sor() {
         .is_empty());
 }
 
+/// 00:30 on 27-11-2026 in Copenhagen, still the 26th in UTC.
+fn just_after_danish_midnight() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 23, 30, 0).unwrap()
+}
+
+#[test]
+fn a_unit_closed_just_after_midnight_ends_on_the_danish_day() {
+    let api = Api::with_store(
+        Store::open_in_memory().unwrap(),
+        Box::new(just_after_danish_midnight),
+    );
+    api.load_demo().unwrap();
+    let delete = first_new(&api, ProposalKind::Delete);
+    api.approve(delete.id).unwrap();
+    let close = item_of(&api, delete.id);
+    assert_eq!(field(&close, "Slutdato"), "27-11-2026", "{close:#?}");
+    assert!(
+        close.title.contains("slutdato 27-11-2026"),
+        "{}",
+        close.title
+    );
+}
+
 #[test]
 fn marking_done_is_logged_with_who_and_can_be_undone() {
     let api = demo();
