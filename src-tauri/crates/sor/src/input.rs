@@ -55,8 +55,12 @@ pub(crate) struct Window {
     offset: u64,
     start: usize,
     end: usize,
-    /// Buffers dropped from `old`, for reuse.
+    /// Buffers dropped from `old`, for reuse (only those of the usual size).
     spare: Vec<Vec<u8>>,
+    /// The usual buffer size: [`READ_SIZE`] (less in tests).
+    base: usize,
+    /// The sum of the old buffers' sizes.
+    old_size: usize,
     /// Bytes kept before the current buffer: [`WINDOW`] (less in tests).
     keep: u64,
     /// A file position and the number of newlines before it. It never falls behind the
@@ -74,6 +78,8 @@ impl Window {
             start: 0,
             end: 0,
             spare: Vec::new(),
+            base: buffer_size.max(1),
+            old_size: 0,
             keep,
             cursor: Cell::new((0, 0)),
         }
@@ -162,16 +168,19 @@ impl Window {
     fn room(&mut self) -> &mut [u8] {
         if self.end == self.buf.len() && self.start > 0 {
             let unparsed = self.end - self.start;
+            // Back to the usual size after a buffer grew for a long element.
             let mut next = self.spare.pop().unwrap_or_default();
-            next.resize(self.buf.len(), 0);
+            next.resize(self.base.max(2 * unparsed), 0);
             next[..unparsed].copy_from_slice(&self.buf[self.start..self.end]);
             let done = std::mem::replace(&mut self.buf, next);
+            let done_size = done.len();
             self.old.push_back(Old {
                 start: self.offset,
                 len: self.start,
                 bytes: done,
             });
             self.old_len += self.start as u64;
+            self.old_size += done_size;
             self.offset += self.start as u64;
             self.start = 0;
             self.end = unparsed;
@@ -186,9 +195,11 @@ impl Window {
     /// Drops (for reuse) the old buffers that lie wholly before the window.
     fn forget_old(&mut self) {
         while let Some(o) = self.old.front() {
-            // A buffer mostly carried over (a long element) holds few bytes of its own: their
-            // number is bounded too, so memory stays flat whatever the file holds.
-            if self.old_len - (o.len as u64) < self.keep && self.old.len() <= MAX_OLD {
+            // A buffer mostly carried over (a long element) holds few bytes of its own, and one
+            // that grew for a long element is large: their number and size are bounded too, so
+            // memory stays flat whatever the file holds.
+            let needed = self.old_len - (o.len as u64) < self.keep;
+            if needed && self.old.len() <= MAX_OLD && self.old_size as u64 <= 2 * self.keep {
                 break;
             }
             let end = o.start + o.len as u64;
@@ -197,7 +208,10 @@ impl Window {
             }
             if let Some(o) = self.old.pop_front() {
                 self.old_len -= o.len as u64;
-                self.spare.push(o.bytes);
+                self.old_size -= o.bytes.len();
+                if o.bytes.len() == self.base {
+                    self.spare.push(o.bytes);
+                }
             }
         }
     }
