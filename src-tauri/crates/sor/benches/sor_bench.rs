@@ -2,13 +2,13 @@
 //!
 //! Measures, on one SOR export: a plain quick-xml pass that does nothing with the events (the
 //! speed limit, and the reference of the goal); the same pass the way the parser reads (pieces
-//! of the file as borrowed slices; for comparison); this crate's parser alone; parser + `sorkomp_store` import into a fresh
-//! database (the next snapshot file written, then compared and named the current one; the
-//! parser on its own thread as in the app); the same import into a cache that already holds the
-//! file (compared, nothing changes); and with `--python` the Python
-//! baseline. For each: MB/s, entities/s and peak memory (VmHWM, reset before each phase). The
-//! phases run in turn, `RUNS` rounds (the plain passes and the parser three times each per
-//! round); each one's fastest run counts.
+//! of the file as borrowed slices; for comparison); this crate's parser alone; parser +
+//! `sorkomp_store` import into a fresh database (the next snapshot file written, then compared
+//! and named the current one; the parser on its own thread as in the app); the same import into
+//! a cache that already holds the file (compared, nothing changes); and with `--python` the
+//! Python baseline. For each: MB/s, entities/s and peak memory (VmHWM, reset before each
+//! phase). The phases run in turn, `RUNS` rounds (the plain passes and the parser three times
+//! each per round); each one's fastest run counts.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -64,6 +64,9 @@ fn plain_slices(path: &Path) -> u64 {
     let mut buf = vec![0u8; 256 * 1024];
     let (mut end, mut events) = (0, 0u64);
     loop {
+        if end == buf.len() {
+            buf.resize(2 * buf.len(), 0);
+        }
         let n = file.read(&mut buf[end..]).expect("read");
         end += n;
         let last = n == 0;
