@@ -2,9 +2,9 @@
 //! scripts and evaluations, so commands are extended, never renamed.
 
 mod decisions;
-mod outbox;
-mod org;
 mod kle_file;
+mod org;
+mod outbox;
 mod tables;
 
 use std::path::PathBuf;

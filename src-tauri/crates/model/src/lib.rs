@@ -409,9 +409,14 @@ impl ChangeSource {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [ChangeSource::Sync, ChangeSource::Matcher, ChangeSource::User, ChangeSource::Rule]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            ChangeSource::Sync,
+            ChangeSource::Matcher,
+            ChangeSource::User,
+            ChangeSource::Rule,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
