@@ -251,7 +251,8 @@ async fn review_flow(w: &Window, shots: &Path) -> Result<(), String> {
 
     // "Hent SOR-data" without a network: a clear message, the offline mark, the data kept.
     w.click("fetch-sor").await?;
-    w.wait_status_containing("ser ud til at være offline").await?;
+    w.wait_status_containing("ser ud til at være offline")
+        .await?;
     w.wait_css("[data-testid=offline]:not([hidden])").await?;
     w.screenshot(shots, "8-hent-sor-data-offline").await?;
     w.click("nav-sor").await?;
