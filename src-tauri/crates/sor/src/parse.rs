@@ -420,20 +420,8 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
                     return Err(self.format_err(pos, INVALID_UTF8));
                 }
             }
-            Event::Text(t) => match str_within(utf8, &t) {
-                Some(s) => self.push_text(s),
-                None => {
-                    let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
-                    self.push_text(&s);
-                }
-            },
-            Event::CData(t) => match str_within(utf8, &t) {
-                Some(s) => self.push_text(s),
-                None => {
-                    let s = t.decode().map_err(|_| self.format_err(pos, INVALID_UTF8))?;
-                    self.push_text(&s);
-                }
-            },
+            Event::Text(t) => self.capture(&t, utf8, pos)?,
+            Event::CData(t) => self.capture(&t, utf8, pos)?,
             Event::GeneralRef(r) => {
                 let c = match r.resolve_char_ref() {
                     Ok(Some(c)) => c,
@@ -490,6 +478,16 @@ impl<'s, F: FnMut(SorEntity) -> Result<(), SorError>> Parser<'s, F> {
             self.stack.last(),
             Some(Ctx::Field(_)) | Some(Ctx::Replacement(_))
         )
+    }
+
+    /// Keeps the text `part` of a field, checked as UTF-8 unless its piece (`utf8`) was.
+    fn capture(&mut self, part: &[u8], utf8: Option<&str>, pos: u64) -> Result<(), SorError> {
+        let text = match str_within(utf8, part) {
+            Some(text) => text,
+            None => std::str::from_utf8(part).map_err(|_| self.format_err(pos, INVALID_UTF8))?,
+        };
+        self.push_text(text);
+        Ok(())
     }
 
     fn push_text(&mut self, s: &str) {
