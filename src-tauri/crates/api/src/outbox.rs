@@ -352,8 +352,8 @@ fn view(item: &OutboxItem, ctx: &Context) -> ApiResult<OutboxView> {
             if let Some(a) = e.as_ref().and_then(|e| e.postal_address.as_ref()) {
                 fields.push(field("Postadresse", a.one_line()));
             }
-            // The Danish day of the approval (the item's time is UTC); the payload's date is
-            // the UTC day, which differs in the first hour or two after midnight.
+            // The Danish day of the approval (the item's time is UTC). Items stored before
+            // 2026-11-27 also carry the UTC day in `close_from`; it is only a fallback.
             let date =
                 danish_day(&item.created_at).or_else(|| p.close_from.as_deref().map(danish_date));
             if let Some(d) = &date {

@@ -1462,7 +1462,8 @@ fn decide_on(conn: &Connection, d: &Decision) -> Result<()> {
                 insert_outbox(conn, d.id, "create_unit", &payload, d.now)?;
             }
             ProposalKind::Delete => {
-                let payload = serde_json::json!({ "sor_id": before.sor_id, "close_from": &d.now[..10.min(d.now.len())] });
+                // The end date is the Danish day of the item's time; the API derives it.
+                let payload = serde_json::json!({ "sor_id": before.sor_id });
                 insert_outbox(conn, d.id, "close_unit", &payload, d.now)?;
             }
             ProposalKind::Update => {
